@@ -1,0 +1,43 @@
+# Propeller for .NET. The two commands a user needs: `make run` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+DOTNET ?= dotnet
+CONFIGURATION ?= Release
+BUILD := build
+APPS := Propeller.Manager Propeller.Proplet Propeller.Cli
+GUEST_SOURCES := $(wildcard tests/guests/*.c)
+GUESTS := $(patsubst tests/guests/%.c,$(BUILD)/guests/%.wasm,$(GUEST_SOURCES))
+WASI_CC := clang --target=wasm32-wasi -O2 -Wl,--strip-all
+
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+
+.PHONY: all run test deps guests clean help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+
+all: ## build every executable into build/ (propeller-manager, propeller-proplet, propeller-cli, cli)
+	$(DOTNET) build Propeller.sln -c $(CONFIGURATION) -warnaserror --nologo -v quiet
+	for app in $(APPS); do $(DOTNET) publish src/$$app -c $(CONFIGURATION) --no-build -o $(BUILD) --nologo -v quiet; done
+	ln -sfn propeller-cli $(BUILD)/cli
+
+deps: ## install the Debian packages the tests need (mosquitto, wabt, clang + wasi-libc, node)
+	./scripts/install-deps.sh
+
+guests: deps $(GUESTS) ## compile the test guests (C → wasm32-wasi) into build/guests/
+
+$(BUILD)/guests/%.wasm: tests/guests/%.c
+	@mkdir -p $(@D)
+	$(WASI_CC) $< -o $@
+
+run: all ## start the manager (embedded MQTT broker, SQLite in data/) and one proplet; Ctrl-C stops them
+	./scripts/run-local.sh
+
+test: deps all guests ## install what the tests need, build, and run every test
+	$(DOTNET) test Propeller.sln -c $(CONFIGURATION) --no-build --nologo
+
+clean: ## remove build outputs (keeps data/)
+	rm -rf $(BUILD)
+	find src tests -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# `make run`: the manager (with its embedded MQTT broker and SQLite under data/) and one local
+# proplet, in the foreground with their logs interleaved. Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+# The proplet needs a WASI runtime to run tasks: a wasmtime on PATH if there is one, else the
+# Node-based stand-in kept with the tests (until the project's own propeller-wasm exists).
+if [ -z "${PROPLET_EXTERNAL_WASM_RUNTIME:-}" ]; then
+  if command -v wasmtime >/dev/null 2>&1; then
+    export PROPLET_EXTERNAL_WASM_RUNTIME=wasmtime
+  elif command -v node >/dev/null 2>&1; then
+    export PROPLET_EXTERNAL_WASM_RUNTIME="$root/tests/tools/wasmtime-node.mjs"
+  fi
+fi
+echo "proplet runtime: ${PROPLET_EXTERNAL_WASM_RUNTIME:-(none: tasks will fail until PROPLET_EXTERNAL_WASM_RUNTIME is set)}"
+
+mkdir -p data
+export MANAGER_SQLITE_PATH="${MANAGER_SQLITE_PATH:-$root/data/propeller.db}"
+port="${MANAGER_HTTP_PORT:-7070}"
+broker_port="${MANAGER_EMBEDDED_BROKER_PORT:-1883}"
+export PROPLET_MQTT_ADDRESS="${PROPLET_MQTT_ADDRESS:-${MANAGER_MQTT_ADDRESS:-tcp://127.0.0.1:$broker_port}}"
+export PROPLET_CLIENT_ID="${PROPLET_CLIENT_ID:-proplet-local}"
+export PROPLET_NAME="${PROPLET_NAME:-local}"
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+"$root/build/propeller-manager" &
+pids+=($!)
+
+# The proplet connects to the manager's broker: wait until the manager answers.
+for _ in $(seq 1 100); do
+  if curl -fsS "http://localhost:$port/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "${pids[0]}" 2>/dev/null; then echo "the manager exited; see its log above" >&2; exit 1; fi
+  sleep 0.1
+done
+
+"$root/build/propeller-proplet" &
+pids+=($!)
+echo "Propeller is up: http://localhost:$port (Ctrl-C stops it)"
+wait -n

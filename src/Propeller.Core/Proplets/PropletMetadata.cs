@@ -1,0 +1,28 @@
+namespace Propeller.Core.Proplets;
+
+/// <summary>What a proplet says about itself when it announces itself (upstream's metadata fields).</summary>
+public sealed class PropletMetadata
+{
+    public string? Description { get; set; }
+
+    public List<string>? Tags { get; set; }
+
+    public string? Location { get; set; }
+
+    public string? Ip { get; set; }
+
+    public string? Environment { get; set; }
+
+    public string? Os { get; set; }
+
+    public string? Hostname { get; set; }
+
+    public string? CpuArch { get; set; }
+
+    public long? TotalMemoryBytes { get; set; }
+
+    public string? PropletVersion { get; set; }
+
+    /// <summary>How the proplet runs wasm, e.g. <c>host:/usr/local/bin/wasmtime</c>.</summary>
+    public string? WasmRuntime { get; set; }
+}

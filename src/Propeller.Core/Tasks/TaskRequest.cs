@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace Propeller.Core.Tasks;
+
+/// <summary>
+/// The body of <c>POST /tasks</c> and <c>PUT /tasks/{id}</c>: the fields a user may set.
+/// A field left out (null) is not changed by an update. Unknown fields are ignored, as upstream does.
+/// </summary>
+public sealed class TaskRequest
+{
+    public string? Name { get; set; }
+
+    public string? ImageUrl { get; set; }
+
+    public byte[]? File { get; set; }
+
+    public List<string>? CliArgs { get; set; }
+
+    public List<JsonElement>? Inputs { get; set; }
+
+    public Dictionary<string, string>? Env { get; set; }
+
+    public bool? Daemon { get; set; }
+
+    public bool? Encrypted { get; set; }
+
+    public string? PropletId { get; set; }
+}

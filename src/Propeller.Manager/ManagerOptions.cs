@@ -1,0 +1,87 @@
+using Propeller.Core.Configuration;
+using Propeller.Mqtt;
+
+namespace Propeller.Manager;
+
+/// <summary>
+/// The manager's settings, read from environment variables (upstream's names; legacy and current
+/// spellings both accepted). docs/configuration.md lists each one.
+/// </summary>
+public sealed record ManagerOptions
+{
+    public string HttpHost { get; init; } = "localhost";
+
+    public int HttpPort { get; init; } = Defaults.HttpPort;
+
+    /// <summary>An external broker (<c>tcp://host:port</c>); null means the manager hosts its own.</summary>
+    public string? MqttAddress { get; init; }
+
+    public string EmbeddedBrokerHost { get; init; } = "127.0.0.1";
+
+    public int EmbeddedBrokerPort { get; init; } = Defaults.MqttPort;
+
+    public string DomainId { get; init; } = Defaults.DomainId;
+
+    public string ChannelId { get; init; } = Defaults.ChannelId;
+
+    public string ClientId { get; init; } = "propeller-manager";
+
+    public string? ClientKey { get; init; }
+
+    public MqttQos MqttQos { get; init; } = MqttQos.AtLeastOnce;
+
+    /// <summary>How long a start or stop may wait for the broker to acknowledge it.</summary>
+    public TimeSpan MqttTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public string StorageType { get; init; } = "sqlite";
+
+    public string SqlitePath { get; init; } = Path.Combine("data", "propeller.db");
+
+    public long MaxUploadBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>A proplet is alive while its last heartbeat is younger than this (3 × the proplets' 10 s interval).</summary>
+    public TimeSpan PropletAliveTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public static ManagerOptions FromSettings(Settings s)
+    {
+        var qos = s.GetInt(1, 0, 2, "MANAGER_MQTT_QOS");
+        var storage = s.GetOrDefault("sqlite", "MANAGER_STORAGE_TYPE").ToLowerInvariant();
+        if (storage != "sqlite")
+        {
+            throw new InvalidSettingException("MANAGER_STORAGE_TYPE", storage, "sqlite (the only store this version has; postgres is planned)");
+        }
+
+        var mqttAddress = s.Get("MANAGER_MQTT_ADDRESS");
+        if (mqttAddress is not null)
+        {
+            try
+            {
+                MqttClientOptions.ParseAddress(mqttAddress);
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidSettingException("MANAGER_MQTT_ADDRESS", mqttAddress, $"tcp://host:port ({e.Message})");
+            }
+        }
+
+        return new ManagerOptions
+        {
+            HttpHost = s.GetOrDefault("localhost", "MANAGER_HTTP_HOST"),
+            HttpPort = s.GetInt(Defaults.HttpPort, 0, 65535, "MANAGER_HTTP_PORT"),
+            MqttAddress = mqttAddress,
+            EmbeddedBrokerHost = s.GetOrDefault("127.0.0.1", "MANAGER_EMBEDDED_BROKER_HOST"),
+            EmbeddedBrokerPort = s.GetInt(Defaults.MqttPort, 0, 65535, "MANAGER_EMBEDDED_BROKER_PORT"),
+            DomainId = s.GetOrDefault(Defaults.DomainId, "MANAGER_DOMAIN_ID", "MANAGER_TENANT_ID"),
+            ChannelId = s.GetOrDefault(Defaults.ChannelId, "MANAGER_CHANNEL_ID"),
+            ClientId = s.GetOrDefault("propeller-manager", "MANAGER_CLIENT_ID", "MANAGER_ENTITY_ID"),
+            ClientKey = s.Get("MANAGER_CLIENT_KEY", "MANAGER_API_KEY"),
+            // QoS 2 (upstream's default) is served as 1: start and results are idempotent, so at-least-once suffices.
+            MqttQos = qos == 0 ? MqttQos.AtMostOnce : MqttQos.AtLeastOnce,
+            MqttTimeout = s.GetDuration(TimeSpan.FromSeconds(30), "MANAGER_MQTT_TIMEOUT"),
+            StorageType = storage,
+            SqlitePath = s.GetOrDefault(Path.Combine("data", "propeller.db"), "MANAGER_SQLITE_PATH"),
+            MaxUploadBytes = s.GetInt(64, 1, 1024, "MANAGER_MAX_UPLOAD_MB") * 1024L * 1024,
+            PropletAliveTimeout = s.GetDuration(TimeSpan.FromSeconds(30), "MANAGER_PROPLET_ALIVE_TIMEOUT"),
+        };
+    }
+}

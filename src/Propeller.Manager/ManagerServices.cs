@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Http.Features;
+using Propeller.Manager.Messaging;
+using Propeller.Manager.Proplets;
+using Propeller.Manager.Scheduling;
+using Propeller.Manager.Storage;
+using Propeller.Manager.Tasks;
+
+namespace Propeller.Manager;
+
+public static class ManagerServices
+{
+    /// <summary>Registers the manager's parts. Hosted services start in this order: broker, MQTT client, workers.</summary>
+    public static WebApplicationBuilder AddManagerServices(this WebApplicationBuilder builder, ManagerOptions options)
+    {
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ITaskStore>(new SqliteTaskStore(options.SqlitePath));
+        services.AddSingleton<PropletRegistry>();
+        services.AddSingleton<PropletSelector>();
+        services.AddSingleton<TaskService>();
+
+        services.AddSingleton<EmbeddedBroker>();
+        services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+        services.AddSingleton<ManagerMqtt>();
+        services.AddSingleton<IControlPublisher>(sp => sp.GetRequiredService<ManagerMqtt>());
+        services.AddHostedService(sp => sp.GetRequiredService<ManagerMqtt>());
+        services.AddHostedService<InboundProcessor>();
+        services.AddHostedService<WaitingTaskPlacer>();
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxUploadBytes * 2);
+        services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = options.MaxUploadBytes);
+        return builder;
+    }
+}

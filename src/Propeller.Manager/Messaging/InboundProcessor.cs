@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Propeller.Core.Json;
+using Propeller.Mqtt;
+using Propeller.Manager.Proplets;
+using Propeller.Manager.Tasks;
+
+namespace Propeller.Manager.Messaging;
+
+/// <summary>
+/// Handles what proplets publish (create, alive, results), one message at a time in arrival order.
+/// A malformed message is logged and dropped; it never stops the loop.
+/// </summary>
+public sealed class InboundProcessor(
+    ManagerMqtt mqtt,
+    PropletRegistry registry,
+    TaskService tasks,
+    ILogger<InboundProcessor> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var message in mqtt.Inbound.ReadAllAsync(stoppingToken))
+            {
+                try
+                {
+                    await HandleAsync(message, stoppingToken);
+                }
+                catch (JsonException e)
+                {
+                    logger.LogWarning("Malformed message on {Topic} dropped: {Reason}", message.Topic, e.Message);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Message on {Topic} could not be handled", message.Topic);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task HandleAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        var topics = mqtt.Topics;
+        var payload = message.Payload.Span;
+        if (message.Topic == topics.PropletResults)
+        {
+            var result = JsonSerializer.Deserialize(payload, PropellerJsonContext.Default.ResultMessage);
+            if (result is null || result.TaskId == Guid.Empty || string.IsNullOrEmpty(result.PropletId))
+            {
+                throw new JsonException("a result needs task_id and proplet_id");
+            }
+
+            await tasks.HandleResultAsync(result, cancellationToken);
+        }
+        else if (message.Topic == topics.PropletAlive)
+        {
+            var alive = JsonSerializer.Deserialize(payload, PropellerJsonContext.Default.AliveMessage);
+            if (alive is null || string.IsNullOrEmpty(alive.PropletId))
+            {
+                throw new JsonException("an alive message needs proplet_id");
+            }
+
+            if (alive.Status == "offline")
+            {
+                registry.MarkOffline(alive.PropletId);
+                logger.LogWarning("Proplet {PropletId} went offline", alive.PropletId);
+            }
+            else
+            {
+                registry.Heartbeat(alive.PropletId);
+            }
+        }
+        else if (message.Topic == topics.PropletCreate)
+        {
+            var create = JsonSerializer.Deserialize(payload, PropellerJsonContext.Default.CreateMessage);
+            if (create is null || string.IsNullOrEmpty(create.PropletId))
+            {
+                throw new JsonException("a create message needs proplet_id");
+            }
+
+            registry.Announce(create.PropletId, create.Name, create.Metadata);
+            logger.LogInformation("Proplet {PropletId} announced itself ({Runtime})", create.PropletId, create.Metadata?.WasmRuntime);
+        }
+        else
+        {
+            logger.LogDebug("Message on {Topic} ignored", message.Topic);
+        }
+    }
+}

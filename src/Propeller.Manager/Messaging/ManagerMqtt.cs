@@ -1,0 +1,116 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Propeller.Core.Json;
+using Propeller.Core.Messaging;
+using Propeller.Mqtt;
+
+namespace Propeller.Manager.Messaging;
+
+/// <summary>
+/// The manager's MQTT connection: publishes start/stop to proplets and hands what proplets send to
+/// <see cref="InboundProcessor"/> through a queue. The queue matters: the client calls its handler
+/// on its reader loop, and a handler that waited for a PUBACK there would wait forever.
+/// </summary>
+public sealed class ManagerMqtt(
+    ManagerOptions options,
+    EmbeddedBroker broker,
+    ILogger<MqttClient> clientLogger,
+    ILogger<ManagerMqtt> logger) : IHostedService, IControlPublisher, IAsyncDisposable
+{
+    private readonly Topics _topics = new(options.DomainId, options.ChannelId);
+    private readonly Channel<MqttApplicationMessage> _inbound = Channel.CreateUnbounded<MqttApplicationMessage>(new() { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private MqttClient? _client;
+    private Task? _connecting;
+
+    public Topics Topics => _topics;
+
+    public ChannelReader<MqttApplicationMessage> Inbound => _inbound.Reader;
+
+    public bool IsConnected => _client?.IsConnected ?? false;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var (host, port) = options.MqttAddress is { } address
+            ? MqttClientOptions.ParseAddress(address)
+            : (broker.Endpoint!.Address.ToString(), broker.Endpoint.Port);
+        _client = new MqttClient(
+            new MqttClientOptions
+            {
+                Host = host,
+                Port = port,
+                ClientId = options.ClientId,
+                Username = options.ClientKey is null ? null : options.ClientId,
+                Password = options.ClientKey,
+            },
+            clientLogger);
+        _client.MessageHandler = (message, ct) => _inbound.Writer.WriteAsync(message, ct).AsTask();
+        _client.ConnectionChanged += connected =>
+            logger.Log(connected ? LogLevel.Information : LogLevel.Warning, connected ? "Connected to MQTT broker {Host}:{Port}" : "Lost the MQTT broker {Host}:{Port}; reconnecting", host, port);
+
+        // Keep trying in the background: the REST API is useful (and says what is wrong) while the broker is away.
+        _connecting = ConnectUntilReadyAsync(host, port, _stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_connecting is not null)
+        {
+            await _connecting.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        if (_client is { IsConnected: true })
+        {
+            await _client.DisconnectAsync(cancellationToken);
+        }
+
+        _inbound.Writer.TryComplete();
+    }
+
+    public Task PublishStartAsync(StartMessage message, CancellationToken cancellationToken) =>
+        PublishAsync(_topics.ManagerStart, JsonSerializer.SerializeToUtf8Bytes(message, PropellerJsonContext.Default.StartMessage), cancellationToken);
+
+    public Task PublishStopAsync(StopMessage message, CancellationToken cancellationToken) =>
+        PublishAsync(_topics.ManagerStop, JsonSerializer.SerializeToUtf8Bytes(message, PropellerJsonContext.Default.StopMessage), cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.DisposeAsync();
+        }
+
+        _stopping.Dispose();
+    }
+
+    private Task PublishAsync(string topic, byte[] payload, CancellationToken cancellationToken) =>
+        _client!.PublishAsync(new MqttApplicationMessage(topic, payload, options.MqttQos), cancellationToken);
+
+    private async Task ConnectUntilReadyAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _client!.ConnectAsync(cancellationToken);
+                await _client.SubscribeAsync(_topics.PropletAll, options.MqttQos, cancellationToken);
+                logger.LogInformation("Listening to proplets on {Topic}", _topics.PropletAll);
+                return;
+            }
+            catch (MqttConnectionException e)
+            {
+                logger.LogWarning("Cannot connect to the MQTT broker at {Host}:{Port}: {Reason}; retrying in {Delay} s", host, port, e.Message, delay.TotalSeconds);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            await Task.Delay(delay, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+        }
+    }
+}

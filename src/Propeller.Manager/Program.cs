@@ -1,0 +1,45 @@
+using Propeller.Core.Configuration;
+using Propeller.Manager;
+using Propeller.Manager.Api;
+using Propeller.Manager.Storage;
+
+ManagerOptions options;
+try
+{
+    options = ManagerOptions.FromSettings(Settings.FromEnvironment());
+}
+catch (InvalidSettingException e)
+{
+    Console.Error.WriteLine($"propeller-manager: {e.Message}");
+    return 2;
+}
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.WebHost.UseUrls($"http://{options.HttpHost}:{options.HttpPort}");
+builder.Logging.ClearProviders().AddSimpleConsole(console =>
+{
+    console.SingleLine = true;
+    console.TimestampFormat = "HH:mm:ss.fff ";
+});
+builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("MANAGER_LOG_LEVEL"), true, out var level) ? level : LogLevel.Information);
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+builder.AddManagerServices(options);
+
+var app = builder.Build();
+await app.Services.GetRequiredService<ITaskStore>().InitializeAsync(CancellationToken.None);
+app.UsePropellerErrors();
+app.MapTasksApi();
+app.MapPropletsApi();
+app.MapHealthApi();
+app.MapFallback(() => ErrorHandling.Error(StatusCodes.Status404NotFound, "no such route; see docs/api.md for the routes"));
+
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+{
+    Console.Error.WriteLine($"propeller-manager: cannot listen on {options.HttpHost}:{options.HttpPort}: {e.Message} (set MANAGER_HTTP_PORT to a free port)");
+    return 1;
+}

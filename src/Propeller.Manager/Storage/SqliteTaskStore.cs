@@ -1,0 +1,226 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Propeller.Core.Json;
+using Propeller.Core.Tasks;
+
+namespace Propeller.Manager.Storage;
+
+/// <summary>
+/// Tasks in one SQLite file (WAL mode). A committed write survives a crash of the manager process
+/// (kill -9); with <c>synchronous=NORMAL</c> an operating-system crash may lose the last commits.
+/// </summary>
+public sealed class SqliteTaskStore(string path) : ITaskStore
+{
+    private const string Columns =
+        "id, name, state, image_url, file, cli_args, inputs, env, daemon, encrypted, proplet_id, pinned, results, error, pending_reason, start_time, finish_time, created_at, updated_at";
+
+    private const string ColumnsWithoutFile =
+        "id, name, state, image_url, NULL, cli_args, inputs, env, daemon, encrypted, proplet_id, pinned, results, error, pending_reason, start_time, finish_time, created_at, updated_at";
+
+    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
+        await ExecuteAsync(connection, """
+            CREATE TABLE IF NOT EXISTS tasks (
+                seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+                id             TEXT NOT NULL UNIQUE,
+                name           TEXT NOT NULL,
+                state          INTEGER NOT NULL,
+                image_url      TEXT,
+                file           BLOB,
+                cli_args       TEXT,
+                inputs         TEXT,
+                env            TEXT,
+                daemon         INTEGER NOT NULL,
+                encrypted      INTEGER NOT NULL,
+                proplet_id     TEXT,
+                pinned         INTEGER NOT NULL,
+                results        TEXT,
+                error          TEXT,
+                pending_reason TEXT,
+                start_time     INTEGER NOT NULL,
+                finish_time    INTEGER NOT NULL,
+                created_at     INTEGER NOT NULL,
+                updated_at     INTEGER NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS tasks_state ON tasks(state);
+            """, cancellationToken);
+    }
+
+    public async Task AddAsync(PropellerTask task, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO tasks ({Columns}) VALUES ($id, $name, $state, $image_url, $file, $cli_args, $inputs, $env, $daemon, $encrypted, $proplet_id, $pinned, $results, $error, $pending_reason, $start_time, $finish_time, $created_at, $updated_at)";
+        Bind(command, task);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<PropellerTask?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM tasks WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id.ToString());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    public async Task<TaskPage> ListAsync(int offset, int limit, TaskState? state, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var where = state is null ? "" : "WHERE state = $state";
+
+        await using var count = connection.CreateCommand();
+        count.CommandText = $"SELECT COUNT(*) FROM tasks {where}";
+        await using var page = connection.CreateCommand();
+        page.CommandText = $"SELECT {ColumnsWithoutFile} FROM tasks {where} ORDER BY seq LIMIT $limit OFFSET $offset";
+        page.Parameters.AddWithValue("$limit", limit);
+        page.Parameters.AddWithValue("$offset", offset);
+        if (state is not null)
+        {
+            count.Parameters.AddWithValue("$state", (int)state);
+            page.Parameters.AddWithValue("$state", (int)state);
+        }
+
+        var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        var tasks = new List<PropellerTask>();
+        await using var reader = await page.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            tasks.Add(Read(reader));
+        }
+
+        return new TaskPage(offset, limit, total, tasks);
+    }
+
+    public async Task UpdateAsync(PropellerTask task, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE tasks SET name=$name, state=$state, image_url=$image_url, file=$file, cli_args=$cli_args,
+                inputs=$inputs, env=$env, daemon=$daemon, encrypted=$encrypted, proplet_id=$proplet_id, pinned=$pinned,
+                results=$results, error=$error, pending_reason=$pending_reason, start_time=$start_time,
+                finish_time=$finish_time, created_at=$created_at, updated_at=$updated_at
+            WHERE id=$id
+            """;
+        Bind(command, task);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM tasks WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id.ToString());
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task<IReadOnlyList<Guid>> ListWaitingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM tasks WHERE state = $state AND pending_reason IS NOT NULL ORDER BY seq";
+        command.Parameters.AddWithValue("$state", (int)TaskState.Pending);
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(Guid.Parse(reader.GetString(0)));
+        }
+
+        return ids;
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        // Per connection: NORMAL is durable against process crashes in WAL mode and avoids an fsync per commit.
+        await ExecuteAsync(connection, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", cancellationToken);
+        return connection;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void Bind(SqliteCommand command, PropellerTask task)
+    {
+        var p = command.Parameters;
+        p.AddWithValue("$id", task.Id.ToString());
+        p.AddWithValue("$name", task.Name);
+        p.AddWithValue("$state", (int)task.State);
+        p.AddWithValue("$image_url", (object?)task.ImageUrl ?? DBNull.Value);
+        p.Add("$file", SqliteType.Blob).Value = (object?)task.File ?? DBNull.Value;
+        p.AddWithValue("$cli_args", ToJson(task.CliArgs, PropellerJsonContext.Default.ListString));
+        p.AddWithValue("$inputs", ToJson(task.Inputs, PropellerJsonContext.Default.ListJsonElement));
+        p.AddWithValue("$env", ToJson(task.Env, PropellerJsonContext.Default.DictionaryStringString));
+        p.AddWithValue("$daemon", task.Daemon ? 1 : 0);
+        p.AddWithValue("$encrypted", task.Encrypted ? 1 : 0);
+        p.AddWithValue("$proplet_id", (object?)task.PropletId ?? DBNull.Value);
+        p.AddWithValue("$pinned", task.Pinned ? 1 : 0);
+        p.AddWithValue("$results", task.Results is { } r ? r.GetRawText() : DBNull.Value);
+        p.AddWithValue("$error", (object?)task.Error ?? DBNull.Value);
+        p.AddWithValue("$pending_reason", (object?)task.PendingReason ?? DBNull.Value);
+        p.AddWithValue("$start_time", task.StartTime.Ticks);
+        p.AddWithValue("$finish_time", task.FinishTime.Ticks);
+        p.AddWithValue("$created_at", task.CreatedAt.Ticks);
+        p.AddWithValue("$updated_at", task.UpdatedAt.Ticks);
+    }
+
+    private static object ToJson<T>(T? value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        where T : class =>
+        value is null ? DBNull.Value : JsonSerializer.Serialize(value, type);
+
+    private static PropellerTask Read(SqliteDataReader r) => new()
+    {
+        Id = Guid.Parse(r.GetString(0)),
+        Name = r.GetString(1),
+        State = (TaskState)r.GetInt32(2),
+        ImageUrl = r.IsDBNull(3) ? null : r.GetString(3),
+        File = r.IsDBNull(4) ? null : (byte[])r.GetValue(4),
+        CliArgs = r.IsDBNull(5) ? null : JsonSerializer.Deserialize(r.GetString(5), PropellerJsonContext.Default.ListString),
+        Inputs = r.IsDBNull(6) ? null : JsonSerializer.Deserialize(r.GetString(6), PropellerJsonContext.Default.ListJsonElement),
+        Env = r.IsDBNull(7) ? null : JsonSerializer.Deserialize(r.GetString(7), PropellerJsonContext.Default.DictionaryStringString),
+        Daemon = r.GetInt32(8) != 0,
+        Encrypted = r.GetInt32(9) != 0,
+        PropletId = r.IsDBNull(10) ? null : r.GetString(10),
+        Pinned = r.GetInt32(11) != 0,
+        Results = r.IsDBNull(12) ? null : ParseJson(r.GetString(12)),
+        Error = r.IsDBNull(13) ? null : r.GetString(13),
+        PendingReason = r.IsDBNull(14) ? null : r.GetString(14),
+        StartTime = Utc(r.GetInt64(15)),
+        FinishTime = Utc(r.GetInt64(16)),
+        CreatedAt = Utc(r.GetInt64(17)),
+        UpdatedAt = Utc(r.GetInt64(18)),
+    };
+
+    private static JsonElement ParseJson(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    private static DateTime Utc(long ticks) => new(ticks, DateTimeKind.Utc);
+}

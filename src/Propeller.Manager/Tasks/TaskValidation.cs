@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Propeller.Core.Tasks;
+
+namespace Propeller.Manager.Tasks;
+
+/// <summary>Checks what a user sends before it is stored; every message names the field and the fix.</summary>
+public static class TaskValidation
+{
+    public const int MaxNameLength = 256;
+    public const int MaxListItems = 1024;
+    public const int MaxItemLength = 8192;
+
+    public static void Validate(TaskRequest request, bool creating)
+    {
+        if (creating && string.IsNullOrWhiteSpace(request.Name))
+        {
+            throw ApiError.BadRequest("name is required: send a JSON object such as {\"name\": \"hello\"}");
+        }
+
+        if (request.Name is not null)
+        {
+            if (request.Name.Trim().Length == 0)
+            {
+                throw ApiError.BadRequest("name must not be empty");
+            }
+
+            if (request.Name.Length > MaxNameLength)
+            {
+                throw ApiError.BadRequest($"name is {request.Name.Length} characters long; at most {MaxNameLength} are allowed");
+            }
+
+            if (request.Name.Any(char.IsControl))
+            {
+                throw ApiError.BadRequest("name must not contain control characters");
+            }
+        }
+
+        if (request.CliArgs is { } cliArgs)
+        {
+            CheckList("cli_args", cliArgs.Count);
+            for (var i = 0; i < cliArgs.Count; i++)
+            {
+                CheckText($"cli_args[{i}]", cliArgs[i]);
+            }
+        }
+
+        if (request.Inputs is { } inputs)
+        {
+            CheckList("inputs", inputs.Count);
+            for (var i = 0; i < inputs.Count; i++)
+            {
+                var kind = inputs[i].ValueKind;
+                if (kind is not (JsonValueKind.Number or JsonValueKind.String))
+                {
+                    throw ApiError.BadRequest($"inputs[{i}] is {kind.ToString().ToLowerInvariant()}; inputs must be numbers or strings, e.g. [1, 2] or [\"a.txt\"]");
+                }
+
+                if (kind == JsonValueKind.String)
+                {
+                    CheckText($"inputs[{i}]", inputs[i].GetString());
+                }
+            }
+        }
+
+        if (request.Env is { } env)
+        {
+            CheckList("env", env.Count);
+            foreach (var (key, value) in env)
+            {
+                if (key.Length == 0 || key.Contains('=') || key.Contains('\0'))
+                {
+                    throw ApiError.BadRequest($"env key '{key}' is not a valid variable name (it must be non-empty, without '=' or NUL)");
+                }
+
+                CheckText($"env.{key}", value);
+            }
+        }
+
+        if (request.File is { } file && WasmModule.Describe(file) is { } problem)
+        {
+            throw ApiError.BadRequest($"file: {problem}");
+        }
+
+        if (request.ImageUrl is { Length: > MaxItemLength })
+        {
+            throw ApiError.BadRequest($"image_url is longer than {MaxItemLength} characters");
+        }
+
+        if (request.PropletId is { } propletId && (propletId.Length > MaxNameLength || propletId.Any(char.IsControl)))
+        {
+            throw ApiError.BadRequest("proplet_id must be a proplet's id as GET /proplets lists it");
+        }
+    }
+
+    private static void CheckList(string field, int count)
+    {
+        if (count > MaxListItems)
+        {
+            throw ApiError.BadRequest($"{field} has {count} entries; at most {MaxListItems} are allowed");
+        }
+    }
+
+    private static void CheckText(string field, string? value)
+    {
+        if (value is null)
+        {
+            throw ApiError.BadRequest($"{field} is null; it must be a string");
+        }
+
+        if (value.Length > MaxItemLength)
+        {
+            throw ApiError.BadRequest($"{field} is {value.Length} characters long; at most {MaxItemLength} are allowed");
+        }
+
+        if (value.Contains('\0'))
+        {
+            throw ApiError.BadRequest($"{field} contains a NUL character, which no process argument or variable can hold");
+        }
+    }
+}

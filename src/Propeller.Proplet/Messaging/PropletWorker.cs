@@ -1,0 +1,214 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Threading.Channels;
+using Propeller.Core.Json;
+using Propeller.Core.Messaging;
+using Propeller.Core.Proplets;
+using Propeller.Mqtt;
+using Propeller.Proplet.Runtimes;
+using Propeller.Proplet.Tasks;
+
+namespace Propeller.Proplet.Messaging;
+
+/// <summary>
+/// The proplet's life on MQTT: connect (with a will that tells the manager it went away), announce
+/// itself, heartbeat, and turn start/stop messages addressed to it into runs. Results are published
+/// at QoS 1; the client keeps them across reconnects, so a broker outage delays them, never loses them.
+/// </summary>
+public sealed class PropletWorker(
+    PropletOptions options,
+    TaskRunner runner,
+    IWasmRuntime runtime,
+    ILogger<MqttClient> clientLogger,
+    ILogger<PropletWorker> logger) : BackgroundService
+{
+    private readonly Topics _topics = new(options.DomainId, options.ChannelId);
+    private readonly Channel<MqttApplicationMessage> _inbound = Channel.CreateUnbounded<MqttApplicationMessage>(new() { SingleReader = true });
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var (host, port) = MqttClientOptions.ParseAddress(options.MqttAddress);
+        var offline = JsonSerializer.SerializeToUtf8Bytes(new AliveMessage { PropletId = options.ClientId, Status = "offline" }, PropellerJsonContext.Default.AliveMessage);
+        await using var client = new MqttClient(
+            new MqttClientOptions
+            {
+                Host = host,
+                Port = port,
+                ClientId = options.ClientId,
+                Username = options.ClientKey is null ? null : options.ClientId,
+                Password = options.ClientKey,
+                KeepAlive = TimeSpan.FromSeconds(Math.Clamp(options.LivelinessInterval.TotalSeconds * 3, 5, 300)),
+                Will = new MqttApplicationMessage(_topics.PropletAlive, offline, MqttQos.AtLeastOnce),
+            },
+            clientLogger);
+        // The client calls this on its reader loop; queue, so that handling never blocks acknowledgements.
+        client.MessageHandler = (message, ct) => _inbound.Writer.WriteAsync(message, ct).AsTask();
+        client.ConnectionChanged += connected =>
+        {
+            if (connected)
+            {
+                // A manager that restarted learns about us again on every reconnect.
+                _ = AnnounceAsync(client, stoppingToken);
+            }
+        };
+
+        if (!await ConnectAsync(client, host, port, stoppingToken))
+        {
+            return;
+        }
+
+        await client.SubscribeAsync(_topics.ManagerAll, options.MqttQos, stoppingToken);
+        await AnnounceAsync(client, stoppingToken);
+        logger.LogInformation("Proplet {PropletId} ready on {Host}:{Port}, runtime {Runtime}", options.ClientId, host, port, runtime.Description);
+
+        var processing = ProcessAsync(client, stoppingToken);
+        var heartbeating = HeartbeatAsync(client, stoppingToken);
+        await Task.WhenAll(processing, heartbeating).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        try
+        {
+            using var goodbye = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await client.PublishAsync(new MqttApplicationMessage(_topics.PropletAlive, offline, MqttQos.AtLeastOnce), goodbye.Token);
+            await client.DisconnectAsync(goodbye.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or MqttConnectionException or IOException)
+        {
+            logger.LogDebug("Goodbye to the broker not delivered: {Reason}", e.Message);
+        }
+    }
+
+    private async Task<bool> ConnectAsync(MqttClient client, string host, int port, CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await client.ConnectAsync(stoppingToken);
+                return true;
+            }
+            catch (MqttConnectionException e)
+            {
+                logger.LogWarning("Cannot connect to the MQTT broker at {Host}:{Port} (PROPLET_MQTT_ADDRESS): {Reason}; retrying in {Delay} s", host, port, e.Message, delay.TotalSeconds);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+
+            await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+        }
+
+        return false;
+    }
+
+    private async Task AnnounceAsync(MqttClient client, CancellationToken cancellationToken)
+    {
+        var create = new CreateMessage
+        {
+            PropletId = options.ClientId,
+            Name = options.Name,
+            Metadata = new PropletMetadata
+            {
+                Os = RuntimeInformation.OSDescription,
+                Hostname = Environment.MachineName,
+                CpuArch = RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
+                TotalMemoryBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
+                PropletVersion = typeof(PropletWorker).Assembly.GetName().Version?.ToString(3),
+                WasmRuntime = runtime.Description,
+            },
+        };
+        try
+        {
+            await client.PublishAsync(new MqttApplicationMessage(_topics.PropletCreate, JsonSerializer.SerializeToUtf8Bytes(create, PropellerJsonContext.Default.CreateMessage), MqttQos.AtLeastOnce), cancellationToken);
+            await PublishAliveAsync(client, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private Task PublishAliveAsync(MqttClient client, CancellationToken cancellationToken)
+    {
+        var alive = new AliveMessage { PropletId = options.ClientId, RunningTasks = runner.RunningCount };
+        return client.PublishAsync(new MqttApplicationMessage(_topics.PropletAlive, JsonSerializer.SerializeToUtf8Bytes(alive, PropellerJsonContext.Default.AliveMessage), options.MqttQos), cancellationToken);
+    }
+
+    private async Task HeartbeatAsync(MqttClient client, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.LivelinessInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default))
+        {
+            if (!client.IsConnected)
+            {
+                continue;
+            }
+
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                timeout.CancelAfter(options.LivelinessInterval);
+                await PublishAliveAsync(client, timeout.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Heartbeat not acknowledged within {Seconds} s", options.LivelinessInterval.TotalSeconds);
+            }
+        }
+    }
+
+    private async Task ProcessAsync(MqttClient client, CancellationToken stoppingToken)
+    {
+        await foreach (var message in _inbound.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                Handle(client, message, stoppingToken);
+            }
+            catch (JsonException e)
+            {
+                logger.LogWarning("Malformed message on {Topic} dropped: {Reason}", message.Topic, e.Message);
+            }
+        }
+    }
+
+    private void Handle(MqttClient client, MqttApplicationMessage message, CancellationToken stoppingToken)
+    {
+        if (message.Topic == _topics.ManagerStart)
+        {
+            var start = JsonSerializer.Deserialize(message.Payload.Span, PropellerJsonContext.Default.StartMessage)
+                ?? throw new JsonException("empty start message");
+            if (start.PropletId == options.ClientId)
+            {
+                runner.Start(start, result => ReportAsync(client, result, stoppingToken), stoppingToken);
+            }
+        }
+        else if (message.Topic == _topics.ManagerStop)
+        {
+            var stop = JsonSerializer.Deserialize(message.Payload.Span, PropellerJsonContext.Default.StopMessage)
+                ?? throw new JsonException("empty stop message");
+            if (stop.PropletId == options.ClientId && !runner.Stop(stop.Id))
+            {
+                logger.LogInformation("Stop for task {TaskId}, which does not run here, ignored", stop.Id);
+            }
+        }
+    }
+
+    private async Task ReportAsync(MqttClient client, ResultMessage result, CancellationToken stoppingToken)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(result, PropellerJsonContext.Default.ResultMessage);
+        try
+        {
+            await client.PublishAsync(new MqttApplicationMessage(_topics.PropletResults, payload, MqttQos.AtLeastOnce), stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("Result of task {TaskId} not delivered: the proplet is stopping", result.TaskId);
+        }
+        catch (ArgumentException e)
+        {
+            logger.LogError("Result of task {TaskId} cannot be sent: {Reason}", result.TaskId, e.Message);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace Propeller.Proplet.Runtimes;
+
+/// <summary>
+/// Runs a task by spawning an external WASI runtime (wasmtime in the seeds) as
+/// <c>&lt;runtime&gt; [--env K=V…] [cli_args…] proplet_{task_id}.wasm [inputs…]</c>, without a shell.
+/// Standard output becomes the results; a non-zero exit is a failure carrying stderr's tail.
+/// </summary>
+public sealed class HostRuntime : IWasmRuntime
+{
+    private const int StderrTailBytes = 4096;
+
+    private readonly PropletOptions _options;
+    private readonly ILogger<HostRuntime> _logger;
+    private readonly string _workDirectory;
+
+    public HostRuntime(PropletOptions options, ILogger<HostRuntime> logger)
+    {
+        _options = options;
+        _logger = logger;
+        // Modules are written where only this user can read them: a task's code is its owner's business.
+        _workDirectory = Path.Combine(Path.GetTempPath(), $"propeller-proplet-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(_workDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    public string Description
+    {
+        get
+        {
+            var (path, _) = RuntimeLocator.Locate(_options.ExternalWasmRuntime, Environment.GetEnvironmentVariable("PATH"));
+            return path is null ? "host:(not configured)" : $"host:{path}";
+        }
+    }
+
+    public async Task<RunOutcome> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        var (runtime, problem) = RuntimeLocator.Locate(_options.ExternalWasmRuntime, Environment.GetEnvironmentVariable("PATH"));
+        if (runtime is null)
+        {
+            return RunOutcome.Failure(problem!);
+        }
+
+        var modulePath = Path.Combine(_workDirectory, $"proplet_{request.TaskId}.wasm");
+        await File.WriteAllBytesAsync(modulePath, request.Module, cancellationToken);
+        File.SetUnixFileMode(modulePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        try
+        {
+            return await RunProcessAsync(runtime, modulePath, request, cancellationToken);
+        }
+        finally
+        {
+            File.Delete(modulePath);
+        }
+    }
+
+    private async Task<RunOutcome> RunProcessAsync(string runtime, string modulePath, RunRequest request, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(runtime)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = _workDirectory,
+        };
+
+        // Upstream adds the task's env to the runtime's environment; --env also hands it to the guest,
+        // which is what users who set env expect (wasmtime does not pass its own environment through).
+        foreach (var (key, value) in request.Env)
+        {
+            start.ArgumentList.Add("--env");
+            start.ArgumentList.Add($"{key}={value}");
+        }
+
+        foreach (var arg in request.CliArgs)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.ArgumentList.Add(modulePath);
+        foreach (var input in request.Inputs)
+        {
+            start.ArgumentList.Add(input);
+        }
+
+        // The proplet's own credentials never reach a task's process.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("PROPLET_", StringComparison.Ordinal) || k.StartsWith("MANAGER_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in request.Env)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception e)
+        {
+            return RunOutcome.Failure($"could not start the external runtime {runtime} (PROPLET_EXTERNAL_WASM_RUNTIME): {e.Message}");
+        }
+
+        process.StandardInput.Close();
+        var stdout = new BoundedCapture(_options.MaxOutputBytes, keepTail: false);
+        var stderr = new BoundedCapture(StderrTailBytes, keepTail: true);
+        var reading = Task.WhenAll(
+            stdout.ReadToEndAsync(process.StandardOutput.BaseStream, CancellationToken.None),
+            stderr.ReadToEndAsync(process.StandardError.BaseStream, CancellationToken.None));
+
+        using (cancellationToken.Register(() => Kill(process, request.TaskId)))
+        {
+            await process.WaitForExitAsync(CancellationToken.None);
+            // Children that inherited the pipes may keep them open; their output no longer matters once stopped.
+            await (cancellationToken.IsCancellationRequested ? Task.WhenAny(reading, Task.Delay(1000, CancellationToken.None)) : reading);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var output = stdout.Text();
+        if (stdout.Truncated)
+        {
+            output += $"\n[output truncated: {stdout.TotalBytes} bytes in all, the first {_options.MaxOutputBytes} kept (PROPLET_MAX_OUTPUT_BYTES)]";
+        }
+
+        var exitCode = process.ExitCode;
+        if (exitCode == 0)
+        {
+            return new RunOutcome(output, 0, null);
+        }
+
+        var tail = stderr.Text().Trim();
+        var error = tail.Length == 0
+            ? $"Process exited with status {exitCode} (nothing on stderr)"
+            : $"Process exited with status {exitCode}: {(stderr.Truncated ? "…" : "")}{tail}";
+        return new RunOutcome(output, exitCode, error);
+    }
+
+    private void Kill(Process process, Guid taskId)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+            _logger.LogInformation("Task {TaskId} stopped: runtime process {Pid} and its children killed", taskId, process.Id);
+        }
+        catch (InvalidOperationException)
+        {
+            // It had already exited.
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace Propeller.Proplet.Runtimes;
+
+/// <summary>
+/// One way of running a task's WebAssembly (the external host runtime now; the embedded engine
+/// later). Like a Nomad task driver: it says what it is, runs a task to its end, and stops it when
+/// the cancellation token fires, leaving nothing behind.
+/// </summary>
+public interface IWasmRuntime
+{
+    /// <summary>What this runtime is, for the proplet's announcement, e.g. <c>host:/usr/local/bin/wasmtime</c>.</summary>
+    string Description { get; }
+
+    /// <summary>Runs the task to its end. Cancellation means stop: everything the run started is killed.</summary>
+    Task<RunOutcome> RunAsync(RunRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>What a runtime needs to run a task.</summary>
+public sealed record RunRequest(
+    Guid TaskId,
+    string Name,
+    byte[] Module,
+    IReadOnlyList<string> CliArgs,
+    IReadOnlyList<string> Inputs,
+    IReadOnlyDictionary<string, string> Env);
+
+/// <summary>How a run ended: its output, its exit code when it had one, and an error when it failed.</summary>
+public sealed record RunOutcome(string Output, int? ExitCode, string? Error)
+{
+    public bool Succeeded => Error is null;
+
+    public static RunOutcome Failure(string error) => new("", null, error);
+}

@@ -1,0 +1,44 @@
+namespace Propeller.Testing;
+
+/// <summary>Where the repository and its build outputs are, found from the test assembly's location.</summary>
+public static class Repository
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary><c>build/</c>, where <c>make all</c> publishes the executables.</summary>
+    public static string BuildDirectory => Path.Combine(Root, "build");
+
+    /// <summary>An executable from <c>build/</c>; fails with the command that produces it when it is missing.</summary>
+    public static string Executable(string name)
+    {
+        var path = Path.Combine(BuildDirectory, name);
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"{path} is missing: run `make all` (or `make test`, which builds it) first");
+    }
+
+    /// <summary>A test guest compiled by <c>make guests</c> into <c>build/guests/</c>.</summary>
+    public static byte[] Guest(string name)
+    {
+        var path = Path.Combine(BuildDirectory, "guests", name + ".wasm");
+        return File.Exists(path)
+            ? File.ReadAllBytes(path)
+            : throw new FileNotFoundException($"{path} is missing: run `make guests` (needs clang and wasi-libc; `make deps` installs them)");
+    }
+
+    /// <summary>The Node-based wasmtime-style runtime kept with the tests.</summary>
+    public static string NodeWasiRuntime => Path.Combine(Root, "tests", "tools", "wasmtime-node.mjs");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Propeller.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"no Propeller.sln above {AppContext.BaseDirectory}");
+    }
+}
