@@ -5,6 +5,8 @@ DOTNET ?= dotnet
 CONFIGURATION ?= Release
 BUILD := build
 APPS := Propeller.Manager Propeller.Proplet Propeller.Cli
+# The executables sit in build/ as links into build/lib/, where each app's files live side by side.
+EXECUTABLES := propeller-manager propeller-proplet propeller-cli
 GUEST_SOURCES := $(wildcard tests/guests/*.c)
 GUESTS := $(patsubst tests/guests/%.c,$(BUILD)/guests/%.wasm,$(GUEST_SOURCES))
 WASI_CC := clang --target=wasm32-wasi -O2 -Wl,--strip-all
@@ -20,8 +22,9 @@ help: ## list the targets
 
 all: ## build every executable into build/ (propeller-manager, propeller-proplet, propeller-cli, cli)
 	$(DOTNET) build Propeller.sln -c $(CONFIGURATION) -warnaserror --nologo -v quiet
-	for app in $(APPS); do $(DOTNET) publish src/$$app -c $(CONFIGURATION) --no-build -o $(BUILD) --nologo -v quiet; done
-	ln -sfn propeller-cli $(BUILD)/cli
+	for app in $(APPS); do $(DOTNET) publish src/$$app -c $(CONFIGURATION) --no-build -o $(BUILD)/lib --nologo -v quiet; done
+	for exe in $(EXECUTABLES); do ln -sfn lib/$$exe $(BUILD)/$$exe; done
+	ln -sfn lib/propeller-cli $(BUILD)/cli
 
 deps: ## install the Debian packages the tests need (mosquitto, wabt, clang + wasi-libc, node)
 	./scripts/install-deps.sh

@@ -43,15 +43,6 @@ public sealed class PropletWorker(
             clientLogger);
         // The client calls this on its reader loop; queue, so that handling never blocks acknowledgements.
         client.MessageHandler = (message, ct) => _inbound.Writer.WriteAsync(message, ct).AsTask();
-        client.ConnectionChanged += connected =>
-        {
-            if (connected)
-            {
-                // A manager that restarted learns about us again on every reconnect.
-                _ = AnnounceAsync(client, stoppingToken);
-            }
-        };
-
         if (!await ConnectAsync(client, host, port, stoppingToken))
         {
             return;
@@ -59,6 +50,14 @@ public sealed class PropletWorker(
 
         await client.SubscribeAsync(_topics.ManagerAll, options.MqttQos, stoppingToken);
         await AnnounceAsync(client, stoppingToken);
+        client.ConnectionChanged += connected =>
+        {
+            if (connected)
+            {
+                // A manager that restarted (and its broker with it) learns about us again on every reconnect.
+                _ = AnnounceAsync(client, stoppingToken);
+            }
+        };
         logger.LogInformation("Proplet {PropletId} ready on {Host}:{Port}, runtime {Runtime}", options.ClientId, host, port, runtime.Description);
 
         var processing = ProcessAsync(client, stoppingToken);

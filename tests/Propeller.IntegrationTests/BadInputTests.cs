@@ -1,0 +1,194 @@
+using System.Net.Http.Json;
+using System.Net;
+using System.Text;
+using Propeller.Testing;
+
+namespace Propeller.IntegrationTests;
+
+/// <summary>Every client mistake gets a 4xx with {"error": …} that says what to fix; never a 500.</summary>
+public sealed class BadInputTests(ManagerOnly stack) : IClassFixture<ManagerOnly>
+{
+    private HttpClient Http => stack.Http;
+
+    [Theory]
+    [InlineData("{\"name\": ", "the body is not valid JSON")]
+    [InlineData("", "the body is empty")]
+    [InlineData("[1,2]", "the body must be a JSON object")]
+    [InlineData("null", "the body must be a JSON object")]
+    [InlineData("{\"name\": 5}", "field 'name' must be a string")]
+    [InlineData("{\"name\": \"x\", \"cli_args\": \"-S nn\"}", "field 'cli_args' must be an array")]
+    [InlineData("{\"name\": \"x\", \"daemon\": \"yes\"}", "field 'daemon' must be true or false")]
+    [InlineData("{\"name\": \"x\", \"env\": {\"A\": 1}}", "field 'env.A' must be a string")]
+    [InlineData("{\"name\": \"x\", \"file\": \"not base64!\"}", "field 'file' must be base64 text")]
+    [InlineData("{\"cli_args\": []}", "name is required")]
+    [InlineData("{\"name\": \"   \"}", "name is required")]
+    [InlineData("{\"name\": \"x\", \"inputs\": [{\"a\": 1}]}", "inputs[0] is object; inputs must be numbers or strings")]
+    [InlineData("{\"name\": \"x\", \"cli_args\": [null]}", "cli_args[0] is null")]
+    [InlineData("{\"name\": \"x\", \"env\": {\"A=B\": \"1\"}}", "env key 'A=B' is not a valid variable name")]
+    [InlineData("{\"name\": \"x\", \"file\": \"aGVsbG8=\"}", "file: the file is not a WebAssembly module")]
+    public async Task A_bad_create_body_is_a_400_naming_the_problem(string body, string expected)
+    {
+        var (status, error) = await TaskCalls.ErrorOf(Http.PostAsync(new Uri("/tasks", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json")));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_ids_are_404_and_non_uuids_400()
+    {
+        var unknown = Guid.NewGuid();
+        foreach (var call in new Func<string, Task<HttpResponseMessage>>[]
+        {
+            id => Http.GetAsync(new Uri($"/tasks/{id}", UriKind.Relative)),
+            id => Http.PostAsync(new Uri($"/tasks/{id}/start", UriKind.Relative), null),
+            id => Http.PostAsync(new Uri($"/tasks/{id}/stop", UriKind.Relative), null),
+            id => Http.GetAsync(new Uri($"/tasks/{id}/results", UriKind.Relative)),
+            id => Http.DeleteAsync(new Uri($"/tasks/{id}", UriKind.Relative)),
+            id => TaskCalls.UploadAsync(Http, id, Repository.Guest("greet")),
+        })
+        {
+            var (status, error) = await TaskCalls.ErrorOf(call(unknown.ToString()));
+            Assert.Equal(HttpStatusCode.NotFound, status);
+            Assert.Equal($"task {unknown} not found", error);
+
+            (status, error) = await TaskCalls.ErrorOf(call("not-a-uuid"));
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.StartsWith("'not-a-uuid' is not a task id", error, StringComparison.Ordinal);
+        }
+
+        var (propletStatus, _) = await TaskCalls.ErrorOf(Http.GetAsync(new Uri("/proplets/nobody", UriKind.Relative)));
+        Assert.Equal(HttpStatusCode.NotFound, propletStatus);
+    }
+
+    [Fact]
+    public async Task Uploads_must_be_a_file_part_holding_webassembly()
+    {
+        var id = await NewTaskAsync();
+
+        var (status, error) = await TaskCalls.ErrorOf(TaskCalls.UploadAsync(Http, id, Encoding.UTF8.GetBytes("(module)")));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("not a WebAssembly module", error, StringComparison.Ordinal);
+
+        (status, error) = await TaskCalls.ErrorOf(TaskCalls.UploadAsync(Http, id, Repository.Guest("greet"), part: "wasm"));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("no part named 'file' (it has: wasm)", error, StringComparison.Ordinal);
+
+        (status, error) = await TaskCalls.ErrorOf(Http.PutAsync(new Uri($"/tasks/{id}/upload", UriKind.Relative), new ByteArrayContent(Repository.Guest("greet"))));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("expected a multipart/form-data body", error, StringComparison.Ordinal);
+
+        (status, error) = await TaskCalls.ErrorOf(TaskCalls.UploadAsync(Http, id, []));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("the file is empty", error, StringComparison.Ordinal);
+
+        var broken = new StringContent("--x\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc", Encoding.UTF8);
+        broken.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=x");
+        (status, _) = await TaskCalls.ErrorOf(Http.PutAsync(new Uri($"/tasks/{id}/upload", UriKind.Relative), broken));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+    }
+
+    [Fact]
+    public async Task An_oversized_upload_is_413()
+    {
+        var id = await NewTaskAsync();
+        var big = new byte[3 * 1024 * 1024];
+        Repository.Guest("greet").CopyTo(big, 0);
+        var (status, error) = await TaskCalls.ErrorOf(TaskCalls.UploadAsync(Http, id, big));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Contains("MANAGER_MAX_UPLOAD_MB", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_without_a_module_is_400()
+    {
+        var id = await NewTaskAsync();
+        var (status, error) = await TaskCalls.ErrorOf(TaskCalls.StartAsync(Http, id));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("either file or image_url must be provided", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Changing_cli_args_or_env_by_update_is_refused_but_other_fields_change()
+    {
+        var id = (await TaskCalls.CreateAsync(Http, """{"name": "fixed", "cli_args": ["-S", "nn"], "env": {"A": "1"}}""")).GetProperty("id").GetString()!;
+
+        var (status, error) = await TaskCalls.ErrorOf(Put(id, """{"cli_args": ["--wasi-modules=experimental-wasi-nn"]}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("cli_args are fixed when a task is created", error, StringComparison.Ordinal);
+
+        (status, error) = await TaskCalls.ErrorOf(Put(id, """{"env": {"MODEL_DIR": "/models"}}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("env is fixed when a task is created", error, StringComparison.Ordinal);
+
+        // The same values again are not a change; name and inputs are applied.
+        using var ok = await Put(id, """{"name": "renamed", "cli_args": ["-S", "nn"], "env": {"A": "1"}, "inputs": [1, "two"]}""");
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var task = await TaskCalls.GetAsync(Http, id);
+        Assert.Equal("renamed", task.GetProperty("name").GetString());
+        Assert.Equal("[1,\"two\"]", task.GetProperty("inputs").GetRawText());
+        Assert.NotEqual("0001-01-01T00:00:00Z", task.GetProperty("updated_at").GetString());
+    }
+
+    [Theory]
+    [InlineData("/tasks?limit=0", "limit='0' is not valid")]
+    [InlineData("/tasks?limit=101", "limit='101' is not valid")]
+    [InlineData("/tasks?offset=-1", "offset='-1' is not valid")]
+    [InlineData("/tasks?offset=abc", "offset='abc' is not valid")]
+    [InlineData("/tasks?state=sleeping", "state='sleeping' is not a task state")]
+    [InlineData("/proplets?status=zombie", "status='zombie' is not valid")]
+    public async Task Bad_query_parameters_are_400(string url, string expected)
+    {
+        var (status, error) = await TaskCalls.ErrorOf(Http.GetAsync(new Uri(url, UriKind.Relative)));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Listing_pages_in_creation_order_without_module_bytes()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await NewTaskAsync());
+        }
+
+        (await TaskCalls.UploadAsync(Http, ids[0], Repository.Guest("greet"))).Dispose();
+        var all = await Http.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri("/tasks?limit=100", UriKind.Relative));
+        var listed = all.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("id").GetString()).ToList();
+        Assert.Equal(ids, listed.Where(ids.Contains).ToList());
+        Assert.Equal(all.GetProperty("total").GetInt64(), listed.Count);
+        Assert.DoesNotContain(all.GetProperty("tasks").EnumerateArray(), t => t.TryGetProperty("file", out _));
+
+        var page = await Http.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri("/tasks?offset=1&limit=1", UriKind.Relative));
+        Assert.Equal(1, page.GetProperty("offset").GetInt32());
+        Assert.Equal(1, page.GetProperty("limit").GetInt32());
+        Assert.Equal(listed[1], page.GetProperty("tasks")[0].GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Delete_answers_204_and_the_task_is_gone()
+    {
+        var id = await NewTaskAsync();
+        using var deleted = await Http.DeleteAsync(new Uri($"/tasks/{id}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        var (status, _) = await TaskCalls.ErrorOf(Http.GetAsync(new Uri($"/tasks/{id}", UriKind.Relative)));
+        Assert.Equal(HttpStatusCode.NotFound, status);
+    }
+
+    [Fact]
+    public async Task Health_passes_and_unknown_routes_are_404_json()
+    {
+        var health = await Http.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri("/health", UriKind.Relative));
+        Assert.Equal("pass", health.GetProperty("status").GetString());
+        Assert.Equal("0.1.0", health.GetProperty("version").GetString());
+
+        var (status, _) = await TaskCalls.ErrorOf(Http.GetAsync(new Uri("/nothing/here", UriKind.Relative)));
+        Assert.Equal(HttpStatusCode.NotFound, status);
+    }
+
+    private async Task<string> NewTaskAsync() =>
+        (await TaskCalls.CreateAsync(Http, """{"name": "bad-input"}""")).GetProperty("id").GetString()!;
+
+    private Task<HttpResponseMessage> Put(string id, string json) =>
+        Http.PutAsync(new Uri($"/tasks/{id}", UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"));
+}
