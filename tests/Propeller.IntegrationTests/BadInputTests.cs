@@ -87,11 +87,13 @@ public sealed class BadInputTests(ManagerOnly stack) : IClassFixture<ManagerOnly
         Assert.Equal(HttpStatusCode.BadRequest, status);
     }
 
-    [Fact]
-    public async Task An_oversized_upload_is_413()
+    [Theory]
+    [InlineData(1536 * 1024)] // beyond the multipart limit (MANAGER_MAX_UPLOAD_MB=1)
+    [InlineData(3 * 1024 * 1024)] // beyond the whole request's limit
+    public async Task An_oversized_upload_is_413(int size)
     {
         var id = await NewTaskAsync();
-        var big = new byte[3 * 1024 * 1024];
+        var big = new byte[size];
         Repository.Guest("greet").CopyTo(big, 0);
         var (status, error) = await TaskCalls.ErrorOf(TaskCalls.UploadAsync(Http, id, big));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
@@ -154,7 +156,7 @@ public sealed class BadInputTests(ManagerOnly stack) : IClassFixture<ManagerOnly
 
         (await TaskCalls.UploadAsync(Http, ids[0], Repository.Guest("greet"))).Dispose();
         var all = await Http.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri("/tasks?limit=100", UriKind.Relative));
-        var listed = all.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("id").GetString()).ToList();
+        var listed = all.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("id").GetString()!).ToList();
         Assert.Equal(ids, listed.Where(ids.Contains).ToList());
         Assert.Equal(all.GetProperty("total").GetInt64(), listed.Count);
         Assert.DoesNotContain(all.GetProperty("tasks").EnumerateArray(), t => t.TryGetProperty("file", out _));

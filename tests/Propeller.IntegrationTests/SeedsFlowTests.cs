@@ -15,8 +15,8 @@ public sealed class SeedsFlowTests(LocalStack stack) : IClassFixture<LocalStack>
         await File.WriteAllTextAsync(Path.Combine(fixture, "greeting.txt"), "model weights would live here\n");
 
         // a. Create the task; cli_args must be set at creation time.
-        var created = await TaskCalls.CreateAsync(stack.Http, $$"""
-            {"name": "wasi-nn-demo", "cli_args": ["--dir={{fixture}}::fixture"], "inputs": ["first", 2], "env": {"GREETING": "hello propeller"}}
+        var created = await TaskCalls.CreateAsync(stack.Http, $$$"""
+            {"name": "wasi-nn-demo", "cli_args": ["--dir={{{fixture}}}::fixture"], "inputs": ["first", 2], "env": {"GREETING": "hello propeller"}}
             """);
         var id = created.GetProperty("id").GetString()!;
         Assert.Equal("wasi-nn-demo", created.GetProperty("name").GetString());

@@ -28,7 +28,10 @@ public static class TaskCalls
         var file = new ByteArrayContent(module);
         file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         form.Add(file, part, fileName);
-        return await http.PutAsync(new Uri($"/tasks/{id}/upload", UriKind.Relative), form);
+        // As curl does for bodies over 1 MiB: the server can refuse before the body is sent.
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri($"/tasks/{id}/upload", UriKind.Relative)) { Content = form };
+        request.Headers.ExpectContinue = module.Length > 1024 * 1024;
+        return await http.SendAsync(request);
     }
 
     public static Task<HttpResponseMessage> StartAsync(HttpClient http, string id) =>

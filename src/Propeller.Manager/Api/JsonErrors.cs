@@ -23,15 +23,15 @@ public static class JsonErrors
             return "the body is empty: send a JSON object, e.g. {\"name\": \"hello\"}";
         }
 
+        // Anything else is a syntax error: the reader stopped inside the document.
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         var reason = cut > 0 ? message[..cut] : message;
-        var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
-        return field is null
-            ? $"the body is not valid JSON{where}: {reason}"
-            : $"field '{field}' is not valid{where}: {reason}";
+        var where = e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : "";
+        var near = field is null ? "" : $" (near '{field}')";
+        return $"the body is not valid JSON{where}{near}: {reason}";
     }
 
-    private static string Expected(string type) => type switch
+    private static string Expected(string type) => Unwrap(type) switch
     {
         "System.String" => "a string",
         "System.Boolean" => "true or false",
@@ -42,4 +42,13 @@ public static class JsonErrors
         _ when type.StartsWith("System.Collections.Generic.Dictionary", StringComparison.Ordinal) => "an object whose values are strings",
         _ => "of another type",
     };
+
+    /// <summary><c>System.Nullable`1[System.Boolean]</c> (or with assembly details) → <c>System.Boolean</c>.</summary>
+    private static string Unwrap(string type)
+    {
+        const string nullable = "System.Nullable`1[";
+        return type.StartsWith(nullable, StringComparison.Ordinal)
+            ? type[nullable.Length..].TrimStart('[').Split(',', ']')[0]
+            : type;
+    }
 }

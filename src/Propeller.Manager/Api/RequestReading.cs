@@ -35,7 +35,20 @@ public static class RequestReading
             throw ApiError.BadRequest("expected a multipart/form-data body with a part named 'file', e.g. curl -X PUT …/upload -F \"file=@module.wasm\"");
         }
 
-        var form = await request.ReadFormAsync(cancellationToken);
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(cancellationToken);
+        }
+        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        {
+            throw ApiError.TooLarge($"the module is larger than this manager accepts (MANAGER_MAX_UPLOAD_MB): {e.Message}");
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException && e is not BadHttpRequestException)
+        {
+            throw ApiError.BadRequest($"the multipart body is malformed or cut short ({e.Message}); send the module with curl -F \"file=@module.wasm\"");
+        }
+
         var file = form.Files.GetFile("file")
             ?? throw ApiError.BadRequest(form.Files.Count == 0
                 ? "the form has no file part: send the module as -F \"file=@module.wasm\""
