@@ -9,7 +9,7 @@ namespace Propeller.Manager;
 
 public static class ManagerServices
 {
-    /// <summary>Registers the manager's parts. Hosted services start in this order: broker, MQTT client, workers.</summary>
+    /// <summary>Registers the manager's parts. Hosted services start in this order: broker, message handler, MQTT client, placer.</summary>
     public static WebApplicationBuilder AddManagerServices(this WebApplicationBuilder builder, ManagerOptions options)
     {
         var services = builder.Services;
@@ -24,8 +24,8 @@ public static class ManagerServices
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         services.AddSingleton<ManagerMqtt>();
         services.AddSingleton<IControlPublisher>(sp => sp.GetRequiredService<ManagerMqtt>());
-        services.AddHostedService(sp => sp.GetRequiredService<ManagerMqtt>());
         services.AddHostedService<InboundProcessor>();
+        services.AddHostedService(sp => sp.GetRequiredService<ManagerMqtt>());
         services.AddHostedService<WaitingTaskPlacer>();
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxUploadBytes * 2);

@@ -8,36 +8,35 @@ namespace Propeller.Manager.Messaging;
 
 /// <summary>
 /// Handles what proplets publish (create, alive, results), one message at a time in arrival order.
-/// A malformed message is logged and dropped; it never stops the loop.
+/// A malformed message is logged and dropped; it never stops the flow.
 /// </summary>
 public sealed class InboundProcessor(
     ManagerMqtt mqtt,
     PropletRegistry registry,
     TaskService tasks,
-    ILogger<InboundProcessor> logger) : BackgroundService
+    ILogger<InboundProcessor> logger) : IHostedService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        mqtt.Handler = HandleSafelyAsync;
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task HandleSafelyAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var message in mqtt.Inbound.ReadAllAsync(stoppingToken))
-            {
-                try
-                {
-                    await HandleAsync(message, stoppingToken);
-                }
-                catch (JsonException e)
-                {
-                    logger.LogWarning("Malformed message on {Topic} dropped: {Reason}", message.Topic, e.Message);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "Message on {Topic} could not be handled", message.Topic);
-                }
-            }
+            await HandleAsync(message, cancellationToken);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (JsonException e)
         {
+            logger.LogWarning("Malformed message on {Topic} dropped: {Reason}", message.Topic, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Message on {Topic} could not be handled", message.Topic);
         }
     }
 

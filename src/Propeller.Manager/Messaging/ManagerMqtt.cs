@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Threading.Channels;
 using Propeller.Core.Json;
 using Propeller.Core.Messaging;
 using Propeller.Mqtt;
@@ -8,8 +7,8 @@ namespace Propeller.Manager.Messaging;
 
 /// <summary>
 /// The manager's MQTT connection: publishes start/stop to proplets and hands what proplets send to
-/// <see cref="InboundProcessor"/> through a queue. The queue matters: the client calls its handler
-/// on its reader loop, and a handler that waited for a PUBACK there would wait forever.
+/// <see cref="InboundProcessor"/>. The client acknowledges a QoS 1 message only after the handler
+/// returns, so a result is acknowledged only once it is stored.
 /// </summary>
 public sealed class ManagerMqtt(
     ManagerOptions options,
@@ -18,14 +17,14 @@ public sealed class ManagerMqtt(
     ILogger<ManagerMqtt> logger) : IHostedService, IControlPublisher, IAsyncDisposable
 {
     private readonly Topics _topics = new(options.DomainId, options.ChannelId);
-    private readonly Channel<MqttApplicationMessage> _inbound = Channel.CreateUnbounded<MqttApplicationMessage>(new() { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private MqttClient? _client;
     private Task? _connecting;
 
     public Topics Topics => _topics;
 
-    public ChannelReader<MqttApplicationMessage> Inbound => _inbound.Reader;
+    /// <summary>Set by <see cref="InboundProcessor"/> before this service connects.</summary>
+    public Func<MqttApplicationMessage, CancellationToken, Task>? Handler { get; set; }
 
     public bool IsConnected => _client?.IsConnected ?? false;
 
@@ -44,7 +43,7 @@ public sealed class ManagerMqtt(
                 Password = options.ClientKey,
             },
             clientLogger);
-        _client.MessageHandler = (message, ct) => _inbound.Writer.WriteAsync(message, ct).AsTask();
+        _client.MessageHandler = Handler ?? throw new InvalidOperationException("no handler for proplets' messages");
         _client.ConnectionChanged += connected =>
             logger.Log(connected ? LogLevel.Information : LogLevel.Warning, connected ? "Connected to MQTT broker {Host}:{Port}" : "Lost the MQTT broker {Host}:{Port}; reconnecting", host, port);
 
@@ -66,7 +65,6 @@ public sealed class ManagerMqtt(
             await _client.DisconnectAsync(cancellationToken);
         }
 
-        _inbound.Writer.TryComplete();
     }
 
     public Task PublishStartAsync(StartMessage message, CancellationToken cancellationToken) =>

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using System.Threading.Channels;
 using Propeller.Core.Json;
 using Propeller.Core.Messaging;
 using Propeller.Core.Proplets;
@@ -23,7 +22,6 @@ public sealed class PropletWorker(
     ILogger<PropletWorker> logger) : BackgroundService
 {
     private readonly Topics _topics = new(options.DomainId, options.ChannelId);
-    private readonly Channel<MqttApplicationMessage> _inbound = Channel.CreateUnbounded<MqttApplicationMessage>(new() { SingleReader = true });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,8 +39,11 @@ public sealed class PropletWorker(
                 Will = new MqttApplicationMessage(_topics.PropletAlive, offline, MqttQos.AtLeastOnce),
             },
             clientLogger);
-        // The client calls this on its reader loop; queue, so that handling never blocks acknowledgements.
-        client.MessageHandler = (message, ct) => _inbound.Writer.WriteAsync(message, ct).AsTask();
+        client.MessageHandler = (message, _) =>
+        {
+            Handle(client, message, stoppingToken);
+            return Task.CompletedTask;
+        };
         if (!await ConnectAsync(client, host, port, stoppingToken))
         {
             return;
@@ -60,9 +61,7 @@ public sealed class PropletWorker(
         };
         logger.LogInformation("Proplet {PropletId} ready on {Host}:{Port}, runtime {Runtime}", options.ClientId, host, port, runtime.Description);
 
-        var processing = ProcessAsync(client, stoppingToken);
-        var heartbeating = HeartbeatAsync(client, stoppingToken);
-        await Task.WhenAll(processing, heartbeating).ContinueWith(_ => { }, TaskScheduler.Default);
+        await HeartbeatAsync(client, stoppingToken);
 
         try
         {
@@ -157,22 +156,20 @@ public sealed class PropletWorker(
         }
     }
 
-    private async Task ProcessAsync(MqttClient client, CancellationToken stoppingToken)
+    private void Handle(MqttClient client, MqttApplicationMessage message, CancellationToken stoppingToken)
     {
-        await foreach (var message in _inbound.Reader.ReadAllAsync(stoppingToken))
+        try
         {
-            try
-            {
-                Handle(client, message, stoppingToken);
-            }
-            catch (JsonException e)
-            {
-                logger.LogWarning("Malformed message on {Topic} dropped: {Reason}", message.Topic, e.Message);
-            }
+            Dispatch(client, message, stoppingToken);
+        }
+        catch (JsonException e)
+        {
+            logger.LogWarning("Malformed message on {Topic} dropped: {Reason}", message.Topic, e.Message);
         }
     }
 
-    private void Handle(MqttClient client, MqttApplicationMessage message, CancellationToken stoppingToken)
+    /// <summary>Starts never block here: the run goes on in the background and reports when it ends.</summary>
+    private void Dispatch(MqttClient client, MqttApplicationMessage message, CancellationToken stoppingToken)
     {
         if (message.Topic == _topics.ManagerStart)
         {
