@@ -28,4 +28,22 @@ public sealed class ExternalMosquittoTests : IDisposable
         // The manager never opened its own broker: nothing listens on the embedded broker's port.
         Assert.DoesNotContain("Embedded MQTT broker listening", manager.Process.Log, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Manager_and_proplet_started_before_the_broker_connect_once_it_is_up()
+    {
+        var port = FreePort.Get();
+        var address = $"tcp://127.0.0.1:{port}";
+        await using var manager = await ManagerProcess.StartAsync(_directory, externalMqttAddress: address);
+        const string propletId = "proplet-early";
+        await using var proplet = PropletProcess.Start(address, manager.DomainId, manager.ChannelId, propletId, Repository.NodeWasiRuntime);
+        await manager.Process.WaitForLogAsync($"Cannot connect to the MQTT broker at 127.0.0.1:{port}", TimeSpan.FromSeconds(30));
+        await proplet.WaitForLogAsync($"Cannot connect to the MQTT broker at 127.0.0.1:{port} (PROPLET_MQTT_ADDRESS)", TimeSpan.FromSeconds(30));
+
+        await using var mosquitto = await MosquittoProcess.StartAsync(port);
+        await manager.WaitForAlivePropletAsync(propletId, TimeSpan.FromSeconds(30));
+
+        var done = await TaskCalls.RunAsync(manager.Http, """{"name": "late-broker"}""", Repository.Guest("greet"), "once the broker is up");
+        Assert.Equal(3, done.GetProperty("state").GetInt32());
+    }
 }

@@ -161,6 +161,35 @@ public class ReconnectTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Connect_with_retry_waits_for_a_broker_that_starts_later()
+    {
+        var port = FreePort.Get();
+        await using var client = NewClient(new MqttClientOptions { Host = "127.0.0.1", Port = port, ClientId = "early" }, output);
+        var failures = Channel.CreateUnbounded<MqttConnectionException>();
+
+        var connecting = client.ConnectWithRetryAsync((e, _) => failures.Writer.TryWrite(e), Guard.Token());
+        var first = await failures.Reader.ReadAsync(Guard.Token());
+        Assert.Contains($"127.0.0.1:{port}", first.Message, StringComparison.Ordinal);
+
+        await using var broker = await StartAsync(output, new MqttBrokerOptions { Port = port });
+        Assert.True(await connecting);
+        Assert.True(client.IsConnected);
+    }
+
+    [Fact]
+    public async Task Connect_with_retry_gives_up_when_cancelled()
+    {
+        await using var client = new MqttClient(new MqttClientOptions { Host = "127.0.0.1", Port = FreePort.Get(), ClientId = "patient" });
+        using var cancel = new CancellationTokenSource();
+        var tries = 0;
+
+        var connecting = client.ConnectWithRetryAsync((_, _) => { if (++tries == 2) { cancel.Cancel(); } }, cancel.Token);
+
+        Assert.False(await connecting);
+        Assert.Equal(2, tries);
+    }
+
+    [Fact]
     public async Task Broker_port_in_use_is_reported_with_address_and_port()
     {
         await using var first = await StartAsync(output);

@@ -64,7 +64,6 @@ public sealed class ManagerMqtt(
         {
             await _client.DisconnectAsync(cancellationToken);
         }
-
     }
 
     public Task PublishStartAsync(StartMessage message, CancellationToken cancellationToken) =>
@@ -88,27 +87,14 @@ public sealed class ManagerMqtt(
 
     private async Task ConnectUntilReadyAsync(string host, int port, CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromMilliseconds(200);
-        while (!cancellationToken.IsCancellationRequested)
+        var client = _client!;
+        var connected = await client.ConnectWithRetryAsync(
+            (e, delay) => logger.LogWarning("Cannot connect to the MQTT broker at {Host}:{Port}: {Reason}; retrying in {Delay} s", host, port, e.Message, delay.TotalSeconds),
+            cancellationToken);
+        if (connected)
         {
-            try
-            {
-                await _client!.ConnectAsync(cancellationToken);
-                await _client.SubscribeAsync(_topics.PropletAll, options.MqttQos, cancellationToken);
-                logger.LogInformation("Listening to proplets on {Topic}", _topics.PropletAll);
-                return;
-            }
-            catch (MqttConnectionException e)
-            {
-                logger.LogWarning("Cannot connect to the MQTT broker at {Host}:{Port}: {Reason}; retrying in {Delay} s", host, port, e.Message, delay.TotalSeconds);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-
-            await Task.Delay(delay, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            await client.SubscribeAsync(_topics.PropletAll, options.MqttQos, cancellationToken);
+            logger.LogInformation("Listening to proplets on {Topic}", _topics.PropletAll);
         }
     }
 }

@@ -44,7 +44,10 @@ public sealed class PropletWorker(
             Handle(client, message, stoppingToken);
             return Task.CompletedTask;
         };
-        if (!await ConnectAsync(client, host, port, stoppingToken))
+        var connected = await client.ConnectWithRetryAsync(
+            (e, delay) => logger.LogWarning("Cannot connect to the MQTT broker at {Host}:{Port} (PROPLET_MQTT_ADDRESS): {Reason}; retrying in {Delay} s", host, port, e.Message, delay.TotalSeconds),
+            stoppingToken);
+        if (!connected)
         {
             return;
         }
@@ -73,32 +76,6 @@ public sealed class PropletWorker(
         {
             logger.LogDebug("Goodbye to the broker not delivered: {Reason}", e.Message);
         }
-    }
-
-    private async Task<bool> ConnectAsync(MqttClient client, string host, int port, CancellationToken stoppingToken)
-    {
-        var delay = TimeSpan.FromMilliseconds(200);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await client.ConnectAsync(stoppingToken);
-                return true;
-            }
-            catch (MqttConnectionException e)
-            {
-                logger.LogWarning("Cannot connect to the MQTT broker at {Host}:{Port} (PROPLET_MQTT_ADDRESS): {Reason}; retrying in {Delay} s", host, port, e.Message, delay.TotalSeconds);
-            }
-            catch (OperationCanceledException)
-            {
-                return false;
-            }
-
-            await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
-        }
-
-        return false;
     }
 
     private async Task AnnounceAsync(MqttClient client, CancellationToken cancellationToken)
