@@ -1,12 +1,13 @@
+using Propeller.Mqtt.Client;
+
 namespace Propeller.Mqtt;
 
 public static class MqttClientExtensions
 {
-    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(10);
+    private static readonly ReconnectBackoff Backoff = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
 
     /// <summary>
-    /// Connects, retrying with doubling delays (200 ms up to 10 s) while the broker refuses or is
+    /// Connects, retrying with the client's own jittered doubling delays (200 ms up to 10 s) while the broker refuses or is
     /// unreachable, so a service can start before its broker. <paramref name="onRetry"/> hears each
     /// failure and the delay before the next try. Returns false when cancelled first.
     /// </summary>
@@ -14,9 +15,9 @@ public static class MqttClientExtensions
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(onRetry);
-        var delay = FirstDelay;
-        while (!cancellationToken.IsCancellationRequested)
+        for (var attempt = 0; !cancellationToken.IsCancellationRequested; attempt++)
         {
+            var delay = Backoff.GetDelay(attempt);
             try
             {
                 await client.ConnectAsync(cancellationToken);
@@ -39,8 +40,6 @@ public static class MqttClientExtensions
             {
                 return false;
             }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
         }
 
         return false;

@@ -113,23 +113,30 @@ public sealed class PropletWorker(
     private async Task HeartbeatAsync(MqttClient client, CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.LivelinessInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default))
+        try
         {
-            if (!client.IsConnected)
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                continue;
-            }
+                if (!client.IsConnected)
+                {
+                    continue;
+                }
 
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                timeout.CancelAfter(options.LivelinessInterval);
-                await PublishAliveAsync(client, timeout.Token);
+                try
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    timeout.CancelAfter(options.LivelinessInterval);
+                    await PublishAliveAsync(client, timeout.Token);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogWarning("Heartbeat not acknowledged within {Seconds} s", options.LivelinessInterval.TotalSeconds);
+                }
             }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning("Heartbeat not acknowledged within {Seconds} s", options.LivelinessInterval.TotalSeconds);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The proplet is stopping.
         }
     }
 
