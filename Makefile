@@ -7,8 +7,8 @@ BUILD := build
 APPS := Propeller.Manager Propeller.Proplet Propeller.Cli
 # The executables sit in build/ as links into build/lib/, where each app's files live side by side.
 EXECUTABLES := propeller-manager propeller-proplet propeller-cli
-GUEST_SOURCES := $(wildcard tests/guests/*.c)
-GUESTS := $(patsubst tests/guests/%.c,$(BUILD)/guests/%.wasm,$(GUEST_SOURCES))
+GUEST_SOURCES := $(wildcard tests/guests/*.c) $(wildcard tests/guests/*.wat)
+GUESTS := $(patsubst tests/guests/%,$(BUILD)/guests/%,$(addsuffix .wasm,$(basename $(GUEST_SOURCES))))
 WASI_CC := clang --target=wasm32-wasi -O2 -Wl,--strip-all
 
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
@@ -34,6 +34,10 @@ guests: deps $(GUESTS) ## compile the test guests (C → wasm32-wasi) into build
 $(BUILD)/guests/%.wasm: tests/guests/%.c
 	@mkdir -p $(@D)
 	$(WASI_CC) $< -o $@
+
+$(BUILD)/guests/%.wasm: tests/guests/%.wat
+	@mkdir -p $(@D)
+	wat2wasm $< -o $@
 
 run: all ## start the manager (embedded MQTT broker, SQLite in data/) and one proplet; Ctrl-C stops them
 	./scripts/run-local.sh

@@ -16,6 +16,10 @@ have_cmd wasm-ld || have_pkg lld || need+=(lld)
 have_pkg wasi-libc || need+=(wasi-libc)
 have_pkg libclang-rt-dev-wasm32 || ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need+=(libclang-rt-dev-wasm32)
 have_cmd node || need+=(nodejs)
+# The embedded WebAssembly engine (JavaScriptCore) and the Rust std guests (Debian's rustc has the wasm32-wasi std).
+have_pkg libjavascriptcoregtk-4.1-0 || ls /usr/lib/*/libjavascriptcoregtk-4.1.so.0 >/dev/null 2>&1 || need+=(libjavascriptcoregtk-4.1-0)
+[ -x /usr/bin/rustc ] || need+=(rustc)
+have_pkg libstd-rust-dev-wasm32 || need+=(libstd-rust-dev-wasm32)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
