@@ -29,4 +29,20 @@ public class DurationTests
     [InlineData("NaN")]
     [InlineData("99999999999")]
     public void Refuses_what_is_not_a_duration(string text) => Assert.False(Duration.TryParse(text, out _));
+
+    [Theory]
+    [InlineData(90_000, "1m30s")]
+    [InlineData(30_000, "30s")]
+    [InlineData(500, "500ms")]
+    [InlineData(1_500, "1.5s")]
+    [InlineData(3_600_000, "1h")]
+    [InlineData(0, "0ms")]
+    public void Formats_durations_so_they_read_back_the_same(double milliseconds, string text)
+    {
+        var duration = TimeSpan.FromMilliseconds(milliseconds);
+
+        Assert.Equal(text, Duration.Format(duration));
+        Assert.True(Duration.TryParse(text, out var back));
+        Assert.Equal(duration, back);
+    }
 }

@@ -62,6 +62,39 @@ public static class Duration
         return TryFromSeconds(total, out duration);
     }
 
+    /// <summary>The duration as <see cref="TryParse"/> reads it back: <c>30s</c>, <c>1m30s</c>, <c>500ms</c>, <c>1.5s</c>.</summary>
+    public static string Format(TimeSpan duration)
+    {
+        if (duration < TimeSpan.FromSeconds(1) && duration.Ticks % TimeSpan.TicksPerMillisecond == 0)
+        {
+            return $"{(long)duration.TotalMilliseconds}ms";
+        }
+
+        if (duration.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            return duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
+        }
+
+        var text = new System.Text.StringBuilder();
+        var hours = (long)duration.TotalHours;
+        if (hours > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{hours}h");
+        }
+
+        if (duration.Minutes > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{duration.Minutes}m");
+        }
+
+        if (duration.Seconds > 0 || text.Length == 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{duration.Seconds}s");
+        }
+
+        return text.ToString();
+    }
+
     private static bool TryFromSeconds(double seconds, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;

@@ -22,6 +22,9 @@ public sealed class StartMessage
 
     public bool Daemon { get; set; }
 
+    /// <summary>The task's run deadline as a duration (<c>30s</c>); absent means the proplet's default.</summary>
+    public string? Timeout { get; set; }
+
     /// <summary>The proplet that must run it; every other proplet ignores the message.</summary>
     public string PropletId { get; set; } = "";
 }

@@ -32,6 +32,12 @@ public sealed class PropellerTask
 
     public bool Daemon { get; set; }
 
+    /// <summary>
+    /// How long one run may take before the proplet stops it ("deadline exceeded"), as a duration such
+    /// as <c>30s</c> or <c>1m30s</c>; absent means the proplet's default (<c>PROPLET_TASK_TIMEOUT</c>). Not in upstream.
+    /// </summary>
+    public string? Timeout { get; set; }
+
     public bool Encrypted { get; set; }
 
     /// <summary>The proplet the task is pinned to (when set by the user) or ran on.</summary>

@@ -22,6 +22,9 @@ public sealed class TaskRequest
 
     public bool? Daemon { get; set; }
 
+    /// <summary>A duration (<c>"30s"</c>, <c>"1m30s"</c>) or a number of seconds (<c>30</c>, <c>0.5</c>).</summary>
+    public JsonElement? Timeout { get; set; }
+
     public bool? Encrypted { get; set; }
 
     public string? PropletId { get; set; }

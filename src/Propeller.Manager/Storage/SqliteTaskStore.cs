@@ -12,10 +12,10 @@ namespace Propeller.Manager.Storage;
 public sealed class SqliteTaskStore(string path) : ITaskStore
 {
     private const string Columns =
-        "id, name, state, image_url, file, cli_args, inputs, env, daemon, encrypted, proplet_id, pinned, results, error, pending_reason, start_time, finish_time, created_at, updated_at";
+        "id, name, state, image_url, file, cli_args, inputs, env, daemon, encrypted, proplet_id, pinned, results, error, pending_reason, start_time, finish_time, created_at, updated_at, timeout";
 
     private const string ColumnsWithoutFile =
-        "id, name, state, image_url, NULL, cli_args, inputs, env, daemon, encrypted, proplet_id, pinned, results, error, pending_reason, start_time, finish_time, created_at, updated_at";
+        "id, name, state, image_url, NULL, cli_args, inputs, env, daemon, encrypted, proplet_id, pinned, results, error, pending_reason, start_time, finish_time, created_at, updated_at, timeout";
 
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
@@ -56,17 +56,19 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
                 start_time     INTEGER NOT NULL,
                 finish_time    INTEGER NOT NULL,
                 created_at     INTEGER NOT NULL,
-                updated_at     INTEGER NOT NULL
+                updated_at     INTEGER NOT NULL,
+                timeout        TEXT
             );
             CREATE INDEX IF NOT EXISTS tasks_state ON tasks(state);
             """, cancellationToken);
+        await AddColumnIfMissingAsync(connection, "timeout", "TEXT", cancellationToken);
     }
 
     public async Task AddAsync(PropellerTask task, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO tasks ({Columns}) VALUES ($id, $name, $state, $image_url, $file, $cli_args, $inputs, $env, $daemon, $encrypted, $proplet_id, $pinned, $results, $error, $pending_reason, $start_time, $finish_time, $created_at, $updated_at)";
+        command.CommandText = $"INSERT INTO tasks ({Columns}) VALUES ($id, $name, $state, $image_url, $file, $cli_args, $inputs, $env, $daemon, $encrypted, $proplet_id, $pinned, $results, $error, $pending_reason, $start_time, $finish_time, $created_at, $updated_at, $timeout)";
         Bind(command, task);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -117,7 +119,7 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
             UPDATE tasks SET name=$name, state=$state, image_url=$image_url, file=$file, cli_args=$cli_args,
                 inputs=$inputs, env=$env, daemon=$daemon, encrypted=$encrypted, proplet_id=$proplet_id, pinned=$pinned,
                 results=$results, error=$error, pending_reason=$pending_reason, start_time=$start_time,
-                finish_time=$finish_time, created_at=$created_at, updated_at=$updated_at
+                finish_time=$finish_time, created_at=$created_at, updated_at=$updated_at, timeout=$timeout
             WHERE id=$id
             """;
         Bind(command, task);
@@ -158,6 +160,18 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
         return connection;
     }
 
+    /// <summary>Brings a database written by an earlier version up to date; columns are only ever added.</summary>
+    private static async Task AddColumnIfMissingAsync(SqliteConnection connection, string column, string type, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('tasks') WHERE name = $column";
+        command.Parameters.AddWithValue("$column", column);
+        if ((long)(await command.ExecuteScalarAsync(cancellationToken))! == 0)
+        {
+            await ExecuteAsync(connection, $"ALTER TABLE tasks ADD COLUMN {column} {type}", cancellationToken);
+        }
+    }
+
     private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
@@ -187,6 +201,7 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
         p.AddWithValue("$finish_time", task.FinishTime.Ticks);
         p.AddWithValue("$created_at", task.CreatedAt.Ticks);
         p.AddWithValue("$updated_at", task.UpdatedAt.Ticks);
+        p.AddWithValue("$timeout", (object?)task.Timeout ?? DBNull.Value);
     }
 
     private static object ToJson<T>(T? value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
@@ -214,6 +229,7 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
         FinishTime = Utc(r.GetInt64(16)),
         CreatedAt = Utc(r.GetInt64(17)),
         UpdatedAt = Utc(r.GetInt64(18)),
+        Timeout = r.IsDBNull(19) ? null : r.GetString(19),
     };
 
     private static JsonElement ParseJson(string json)

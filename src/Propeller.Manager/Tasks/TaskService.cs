@@ -39,6 +39,7 @@ public sealed class TaskService(
             Inputs = request.Inputs,
             Env = request.Env,
             Daemon = request.Daemon ?? false,
+            Timeout = TaskValidation.NormalizeTimeout(request.Timeout),
             Encrypted = request.Encrypted ?? false,
             PropletId = NullIfEmpty(request.PropletId),
             Pinned = !string.IsNullOrEmpty(request.PropletId),
@@ -104,6 +105,11 @@ public sealed class TaskService(
         if (request.Encrypted is not null)
         {
             task.Encrypted = request.Encrypted.Value;
+        }
+
+        if (TaskValidation.NormalizeTimeout(request.Timeout) is { } timeout)
+        {
+            task.Timeout = timeout;
         }
 
         if (request.PropletId is not null)
@@ -303,6 +309,7 @@ public sealed class TaskService(
             CliArgs = task.CliArgs,
             Env = task.Env,
             Daemon = task.Daemon,
+            Timeout = task.Timeout,
             PropletId = propletId,
         };
         try

@@ -10,6 +10,41 @@ public static class TaskValidation
     public const int MaxListItems = 1024;
     public const int MaxItemLength = 8192;
 
+    /// <summary>The longest run deadline a task may ask for.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// The task's <c>timeout</c> as a canonical duration (<c>"90"</c> and <c>90</c> become <c>"1m30s"</c>),
+    /// or null when absent. A number is seconds; a string is a duration such as <c>30s</c> or <c>500ms</c>.
+    /// </summary>
+    public static string? NormalizeTimeout(JsonElement? timeout)
+    {
+        if (timeout is not { } value || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var duration = TimeSpan.Zero;
+        var readable = value.ValueKind switch
+        {
+            JsonValueKind.Number => value.TryGetDouble(out var seconds) && Core.Configuration.Duration.TryParse(
+                seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), out duration),
+            JsonValueKind.String => Core.Configuration.Duration.TryParse(value.GetString(), out duration),
+            _ => false,
+        };
+        if (!readable)
+        {
+            throw ApiError.BadRequest($"timeout {value.GetRawText()} is not a duration; send seconds (30) or a duration such as \"30s\", \"1m30s\" or \"500ms\"");
+        }
+
+        if (duration <= TimeSpan.Zero || duration > MaxTimeout)
+        {
+            throw ApiError.BadRequest($"timeout must be more than 0 and at most {Core.Configuration.Duration.Format(MaxTimeout)}; {value.GetRawText()} was sent");
+        }
+
+        return Core.Configuration.Duration.Format(duration);
+    }
+
     public static void Validate(TaskRequest request, bool creating)
     {
         if (creating && string.IsNullOrWhiteSpace(request.Name))
@@ -34,6 +69,8 @@ public static class TaskValidation
                 throw ApiError.BadRequest("name must not contain control characters");
             }
         }
+
+        _ = NormalizeTimeout(request.Timeout);
 
         if (request.CliArgs is { } cliArgs)
         {
