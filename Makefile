@@ -4,9 +4,9 @@ SHELL := /bin/bash
 DOTNET ?= dotnet
 CONFIGURATION ?= Release
 BUILD := build
-APPS := Propeller.Manager Propeller.Proplet Propeller.Cli
+APPS := Propeller.Manager Propeller.Proplet Propeller.Cli Propeller.WasmCli
 # The executables sit in build/ as links into build/lib/, where each app's files live side by side.
-EXECUTABLES := propeller-manager propeller-proplet propeller-cli
+EXECUTABLES := propeller-manager propeller-proplet propeller-cli propeller-wasm
 GUEST_SOURCES := $(wildcard tests/guests/*.c) $(wildcard tests/guests/*.wat)
 GUESTS := $(patsubst tests/guests/%,$(BUILD)/guests/%,$(addsuffix .wasm,$(basename $(GUEST_SOURCES))))
 WASI_CC := clang --target=wasm32-wasi -O2 -Wl,--strip-all
@@ -15,7 +15,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all run test deps guests clean help
+.PHONY: all run test bench deps guests clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -44,6 +44,9 @@ run: all ## start the manager (embedded MQTT broker, SQLite in data/) and one pr
 
 test: deps all guests ## install what the tests need, build, and run every test
 	$(DOTNET) test Propeller.sln -c $(CONFIGURATION) --no-build --nologo
+
+bench: deps all guests ## run the benchmarks behind docs/benchmarks.md (prints a Markdown table)
+	$(DOTNET) run --project tests/Propeller.Benchmarks -c $(CONFIGURATION) --no-build -- $(BENCH)
 
 clean: ## remove build outputs (keeps data/)
 	rm -rf $(BUILD)

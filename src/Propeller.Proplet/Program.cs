@@ -25,11 +25,23 @@ builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironme
 builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
 
 builder.Services.AddSingleton(options);
-builder.Services.AddSingleton<IWasmRuntime, HostRuntime>();
+builder.Services.AddWasmRuntime();
 builder.Services.AddSingleton(new HttpClient { Timeout = TimeSpan.FromMinutes(5) });
 builder.Services.AddSingleton<ModuleSource>();
 builder.Services.AddSingleton<TaskRunner>();
 builder.Services.AddHostedService<PropletWorker>();
 
-await builder.Build().RunAsync();
+var host = builder.Build();
+try
+{
+    // Choose the runtime now, so a proplet that cannot run anything says so before it announces itself.
+    _ = host.Services.GetRequiredService<IWasmRuntime>();
+}
+catch (Propeller.Wasm.WasmEngineUnavailableException e)
+{
+    Console.Error.WriteLine($"propeller-proplet: PROPLET_RUNTIME=embedded: {e.Message}");
+    return 1;
+}
+
+await host.RunAsync();
 return 0;

@@ -1,5 +1,6 @@
 using Propeller.Core.Configuration;
 using Propeller.Mqtt;
+using Propeller.Proplet.Runtimes;
 
 namespace Propeller.Proplet;
 
@@ -29,6 +30,18 @@ public sealed record PropletOptions
     /// <summary>How much of a task's standard output becomes its results; the rest is cut with a marker.</summary>
     public int MaxOutputBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>Which runtime runs tasks: PROPLET_RUNTIME.</summary>
+    public RuntimeMode Runtime { get; init; } = RuntimeMode.Auto;
+
+    /// <summary>A run's deadline when its task sets no <c>timeout</c>: PROPLET_TASK_TIMEOUT.</summary>
+    public TimeSpan TaskTimeout { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>The most linear memory an embedded run may have: PROPLET_MAX_MEMORY_MB.</summary>
+    public ulong MaxMemoryBytes { get; init; } = 1024UL * 1024 * 1024;
+
+    /// <summary>Embedded runs executing at once (engine worker threads): PROPLET_EMBEDDED_WORKERS.</summary>
+    public int EmbeddedWorkers { get; init; } = Math.Max(1, Environment.ProcessorCount);
+
     /// <summary>The largest module fetched from an image_url.</summary>
     public long MaxModuleBytes { get; init; } = 256L * 1024 * 1024;
 
@@ -57,6 +70,18 @@ public sealed record PropletOptions
             LivelinessInterval = s.GetDuration(TimeSpan.FromSeconds(10), "PROPLET_LIVELINESS_INTERVAL"),
             ExternalWasmRuntime = s.Get("PROPLET_EXTERNAL_WASM_RUNTIME", "EXTERNAL_WASM_RUNTIME"),
             MaxOutputBytes = s.GetInt(1024 * 1024, 1024, 256 * 1024 * 1024, "PROPLET_MAX_OUTPUT_BYTES"),
+            Runtime = ParseRuntime(s.Get("PROPLET_RUNTIME")),
+            TaskTimeout = s.GetDuration(TimeSpan.FromSeconds(300), "PROPLET_TASK_TIMEOUT"),
+            MaxMemoryBytes = (ulong)s.GetInt(1024, 1, 4096, "PROPLET_MAX_MEMORY_MB") * 1024 * 1024,
+            EmbeddedWorkers = s.GetInt(Math.Max(1, Environment.ProcessorCount), 1, 256, "PROPLET_EMBEDDED_WORKERS"),
         };
     }
+
+    private static RuntimeMode ParseRuntime(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "auto" => RuntimeMode.Auto,
+        "embedded" => RuntimeMode.Embedded,
+        "host" => RuntimeMode.Host,
+        _ => throw new InvalidSettingException("PROPLET_RUNTIME", value, "embedded, host or auto"),
+    };
 }

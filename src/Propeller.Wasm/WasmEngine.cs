@@ -14,6 +14,7 @@ namespace Propeller.Wasm;
 public sealed class WasmEngine : IDisposable
 {
     private readonly EngineWorker[] _workers;
+    private readonly EngineCounters _counters = new();
     private int _disposed;
 
     /// <summary>Starts the workers. Throws <see cref="WasmEngineUnavailableException"/> when JavaScriptCore is missing.</summary>
@@ -24,14 +25,14 @@ public sealed class WasmEngine : IDisposable
         _workers = new EngineWorker[Math.Max(1, options.Workers)];
         for (var i = 0; i < _workers.Length; i++)
         {
-            _workers[i] = new EngineWorker(i, options);
+            _workers[i] = new EngineWorker(i, options, _counters);
         }
     }
 
-    /// <summary>Modules compiled by the workers since the process started; a warm run adds none.</summary>
-    public static long Compilations => InstanceRunner.Compilations;
+    /// <summary>Modules this engine's workers compiled; a warm run adds none.</summary>
+    public long Compilations => _counters.Compilations;
 
-    /// <summary>Modules read and instrumented since the process started.</summary>
+    /// <summary>Modules read and instrumented in this process (that cache is shared by all engines).</summary>
     public static long Preparations => PreparedModule.Preparations;
 
     /// <summary>

@@ -16,10 +16,12 @@ public sealed class WasmLinkException(string message) : WasmException(message);
 public sealed class WasmTrapException(string message, Exception? inner = null) : WasmException(message, inner);
 
 /// <summary>The run was stopped because it passed its deadline.</summary>
-public sealed class WasmDeadlineExceededException(TimeSpan timeout)
-    : WasmException($"deadline exceeded after {FormatSeconds(timeout)} s")
+public sealed class WasmDeadlineExceededException(TimeSpan timeout) : WasmException(Describe(timeout))
 {
     public TimeSpan Timeout { get; } = timeout;
+
+    /// <summary>The words every runtime uses for a run stopped at its deadline: "deadline exceeded after 30 s".</summary>
+    public static string Describe(TimeSpan timeout) => $"deadline exceeded after {FormatSeconds(timeout)} s";
 
     private static string FormatSeconds(TimeSpan timeout) =>
         timeout.TotalSeconds.ToString(timeout.Ticks % TimeSpan.TicksPerSecond == 0 ? "0" : "0.###", System.Globalization.CultureInfo.InvariantCulture);

@@ -21,11 +21,15 @@ public sealed record RunRequest(
     byte[] Module,
     IReadOnlyList<string> CliArgs,
     IReadOnlyList<string> Inputs,
-    IReadOnlyDictionary<string, string> Env);
+    IReadOnlyDictionary<string, string> Env,
+    TimeSpan Timeout);
 
 /// <summary>How a run ended: its output, its exit code when it had one, and an error when it failed.</summary>
 public sealed record RunOutcome(string Output, int? ExitCode, string? Error)
 {
+    /// <summary>The task's results when they are not the output text (an invoked function's return values).</summary>
+    public System.Text.Json.JsonElement? Results { get; init; }
+
     public bool Succeeded => Error is null;
 
     public static RunOutcome Failure(string error) => new("", null, error);

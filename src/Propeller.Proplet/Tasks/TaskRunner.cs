@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Propeller.Core.Configuration;
 using Propeller.Core.Messaging;
+using Propeller.Wasm;
 using Propeller.Proplet.Runtimes;
 
 namespace Propeller.Proplet.Tasks;
@@ -51,23 +53,25 @@ public sealed class TaskRunner(
         try
         {
             var (module, problem) = await modules.GetAsync(start, stop.Token);
+            var timeout = Duration.TryParse(start.Timeout, out var asked) && asked > TimeSpan.Zero ? asked : options.TaskTimeout;
             var outcome = problem is not null
                 ? RunOutcome.Failure(problem)
-                : await runtime.RunAsync(
+                : await RunWithDeadlineAsync(
                     new RunRequest(
                         start.Id,
                         start.Name,
                         module!,
                         start.CliArgs ?? [],
                         [.. (start.Inputs ?? []).Select(InputText)],
-                        start.Env ?? []),
+                        start.Env ?? [],
+                        timeout),
                     stop.Token);
 
             result = new ResultMessage
             {
                 TaskId = start.Id,
                 PropletId = options.ClientId,
-                Results = JsonSerializer.SerializeToElement(outcome.Output, Core.Json.PropellerJsonContext.Default.String),
+                Results = outcome.Results ?? JsonSerializer.SerializeToElement(outcome.Output, Core.Json.PropellerJsonContext.Default.String),
                 Error = outcome.Error,
                 ExitCode = outcome.ExitCode,
             };
@@ -98,6 +102,24 @@ public sealed class TaskRunner(
         if (result is not null)
         {
             await report(result);
+        }
+    }
+
+    /// <summary>
+    /// Runs the task and stops it at its deadline, whatever the runtime: the embedded engine stops the
+    /// guest itself (inside loops too); for an external process the deadline's token kills it.
+    /// </summary>
+    private async Task<RunOutcome> RunWithDeadlineAsync(RunRequest request, CancellationToken stop)
+    {
+        using var deadline = new CancellationTokenSource(request.Timeout);
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(stop, deadline.Token);
+        try
+        {
+            return await runtime.RunAsync(request, run.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !stop.IsCancellationRequested)
+        {
+            return RunOutcome.Failure(WasmDeadlineExceededException.Describe(request.Timeout));
         }
     }
 

@@ -13,11 +13,13 @@ internal sealed class EngineWorker : IDisposable
     private readonly Thread _thread;
     private readonly int _modulesToKeep;
     private readonly ConcurrentDictionary<ModuleKey, byte> _compiledKeys = new();
+    private readonly EngineCounters _counters;
     private int _pending;
     private InstanceRunner? _runner;
 
-    public EngineWorker(int index, WasmEngineOptions options)
+    public EngineWorker(int index, WasmEngineOptions options, EngineCounters counters)
     {
+        _counters = counters;
         _modulesToKeep = options.ModulesPerWorker;
         _thread = new Thread(Loop, options.WorkerStackBytes)
         {
@@ -41,7 +43,7 @@ internal sealed class EngineWorker : IDisposable
         {
             try
             {
-                _runner ??= new InstanceRunner(new JscContext(), _modulesToKeep, _compiledKeys);
+                _runner ??= new InstanceRunner(new JscContext(), _modulesToKeep, _compiledKeys, _counters);
                 completion.SetResult(work(_runner));
             }
             catch (Exception e)

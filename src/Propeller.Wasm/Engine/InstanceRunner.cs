@@ -25,8 +25,9 @@ internal sealed class InstanceRunner : IDisposable
     private readonly Dictionary<ModuleKey, CompiledModule> _compiled = [];
     private readonly Queue<ModuleKey> _compiledOrder = new();
     private readonly HostFunctionTable _hostFunctions;
+    private readonly EngineCounters _counters;
 
-    public InstanceRunner(JscContext context, int modulesToKeep, ConcurrentDictionary<ModuleKey, byte> compiledKeys)
+    public InstanceRunner(JscContext context, int modulesToKeep, ConcurrentDictionary<ModuleKey, byte> compiledKeys, EngineCounters counters)
     {
         _context = context;
         _modulesToKeep = Math.Max(1, modulesToKeep);
@@ -36,12 +37,9 @@ internal sealed class InstanceRunner : IDisposable
         _compile = context.Get(helpers, "compile");
         _instantiate = context.Get(helpers, "instantiate");
         _hostFunctions = new HostFunctionTable(context);
+        _counters = counters;
     }
 
-    /// <summary>Modules this worker compiled (its cache's misses).</summary>
-    public static long Compilations => Interlocked.Read(ref s_compilations);
-
-    private static long s_compilations;
 
     public WasmInvocationResult Run(PreparedModule module, WasmInvocation invocation, RunBudget budget)
     {
@@ -123,6 +121,8 @@ internal sealed class InstanceRunner : IDisposable
                 throw new WasmTrapException($"host function `{run.FailedFunction}` failed: {failure.Message}", failure);
             }
 
+            // A guest stopped by its fuel check traps; what the user needs to know is why it was stopped.
+            budget.ThrowIfSpent();
             throw JscErrors.Translate(e.Message);
         }
     }
@@ -182,7 +182,7 @@ internal sealed class InstanceRunner : IDisposable
         }
 
         _context.Protect(jsModule);
-        Interlocked.Increment(ref s_compilations);
+        _counters.CountCompilation();
         var imports = new List<WasmImport>();
         foreach (var import in module.Info.Imports)
         {

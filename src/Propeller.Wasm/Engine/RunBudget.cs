@@ -37,10 +37,18 @@ internal sealed class RunBudget(TimeSpan timeout, CancellationToken cancellation
         CancellationToken.ThrowIfCancellationRequested();
     }
 
-    /// <summary>Called by the guest when its fuel runs out: more fuel, or the end of the run.</summary>
+    /// <summary>
+    /// Called by the guest when its fuel runs out: more fuel, or 0 when the run must end, upon which the
+    /// instrumented guest traps. (A trap, unlike an exception thrown from here, cannot be caught by the
+    /// guest's own exception handlers.) The runner then reports the deadline or the stop, not the trap.
+    /// </summary>
     public int Refuel()
     {
-        ThrowIfSpent();
+        if (DeadlinePassed || CancellationToken.IsCancellationRequested)
+        {
+            return 0;
+        }
+
         var now = Stopwatch.GetTimestamp();
         var sinceLast = now - _lastRefuel;
         _lastRefuel = now;

@@ -1,0 +1,52 @@
+using Propeller.Testing;
+
+namespace Propeller.IntegrationTests;
+
+/// <summary>
+/// One manager and three proplets, one per way of running a task: the host runtime with Node's WASI
+/// (the reference the first tests used), the host runtime with <c>build/propeller-wasm</c>, and the
+/// embedded engine. Tests pin tasks to a proplet with <c>proplet_id</c>.
+/// </summary>
+public sealed class RuntimesStack : IAsyncLifetime
+{
+    public const string Node = "runtime-node";
+    public const string PropellerWasm = "runtime-propeller-wasm";
+    public const string Embedded = "runtime-embedded";
+
+    private readonly Dictionary<string, ChildProcess> _proplets = [];
+
+    public TempDirectory Directory { get; } = new();
+
+    public ManagerProcess Manager { get; private set; } = null!;
+
+    public HttpClient Http => Manager.Http;
+
+    public ChildProcess Proplet(string id) => _proplets[id];
+
+    public async Task InitializeAsync()
+    {
+        Manager = await ManagerProcess.StartAsync(Directory);
+        var starting = new[]
+        {
+            (Node, Repository.NodeWasiRuntime, "host"),
+            (PropellerWasm, Repository.Executable("propeller-wasm"), "host"),
+            (Embedded, (string?)null, "embedded"),
+        }.Select(async p => (p.Item1, await PropletProcess.StartForAsync(
+            Manager, p.Item2, p.Item1, extraEnvironment: new Dictionary<string, string?> { ["PROPLET_RUNTIME"] = p.Item3 })));
+        foreach (var (id, proplet) in await Task.WhenAll(starting))
+        {
+            _proplets[id] = proplet;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var proplet in _proplets.Values)
+        {
+            await proplet.DisposeAsync();
+        }
+
+        await Manager.DisposeAsync();
+        Directory.Dispose();
+    }
+}

@@ -1,0 +1,23 @@
+;; Threads: a shared memory and the 0xFE instructions (loads, stores, read-modify-write, wait, notify, fence).
+(module
+  (memory (export "memory") 1 4 shared)
+  (func (export "counter") (param $n i32) (result i32)
+    (local $i i32)
+    (loop $next
+      (drop (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $next (i32.lt_u (local.get $i) (local.get $n))))
+    (atomic.fence)
+    (i32.atomic.load (i32.const 0)))
+  (func (export "mixed") (result i64)
+    (i64.atomic.store offset=8 (i32.const 0) (i64.const 5))
+    (i32.atomic.store8 (i32.const 16) (i32.const 1))
+    (drop (i32.atomic.rmw.cmpxchg (i32.const 0) (i32.const 0) (i32.const 1)))
+    (drop (i64.atomic.rmw32.xchg_u (i32.const 24) (i64.const 3)))
+    (drop (i32.atomic.rmw16.sub_u (i32.const 32) (i32.const 1)))
+    (drop (i64.atomic.rmw8.or_u (i32.const 40) (i64.const 1)))
+    (drop (memory.atomic.notify (i32.const 0) (i32.const 1)))
+    (drop (memory.atomic.wait32 (i32.const 0) (i32.const 99) (i64.const 0)))
+    (drop (memory.atomic.wait64 (i32.const 8) (i64.const 99) (i64.const 0)))
+    (i64.add (i64.atomic.load offset=8 (i32.const 0)) (i64.atomic.load16_u (i32.const 16))))
+)
