@@ -121,7 +121,7 @@ public sealed class HostRuntimeTests : IDisposable
         new(new PropletOptions { ClientId = "test", ExternalWasmRuntime = runtime, MaxOutputBytes = maxOutputBytes }, NullLogger<HostRuntime>.Instance);
 
     private static RunRequest Request(byte[] module, string[]? cliArgs = null, string[]? inputs = null, Dictionary<string, string>? env = null) =>
-        new(Guid.NewGuid(), "test", module, cliArgs ?? [], inputs ?? [], env ?? []);
+        new(Guid.NewGuid(), "test", module, cliArgs ?? [], inputs ?? [], env ?? [], TimeSpan.FromMinutes(5));
 
     private string Script(string name, string body)
     {
