@@ -60,14 +60,27 @@ public sealed class NothingLostTests : IDisposable
     }
 
     [Fact]
-    public async Task A_proplet_without_a_runtime_fails_the_task_saying_which_variable_to_set()
+    public async Task A_host_runtime_proplet_without_a_runtime_fails_the_task_saying_which_variable_to_set()
     {
         await using var manager = await ManagerProcess.StartAsync(_directory);
-        await using var proplet = await PropletProcess.StartForAsync(manager, runtime: null);
+        await using var proplet = await PropletProcess.StartForAsync(
+            manager, runtime: null, extraEnvironment: new Dictionary<string, string?> { ["PROPLET_RUNTIME"] = "host" });
 
         var done = await TaskCalls.RunAsync(manager.Http, """{"name": "no-runtime"}""", Repository.Guest("greet"), "fails at once");
 
         Assert.Equal(4, done.GetProperty("state").GetInt32());
         Assert.StartsWith("no external WebAssembly runtime is configured: set PROPLET_EXTERNAL_WASM_RUNTIME", done.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_proplet_with_no_runtime_configured_runs_tasks_embedded()
+    {
+        await using var manager = await ManagerProcess.StartAsync(_directory);
+        await using var proplet = await PropletProcess.StartForAsync(manager, runtime: null);
+
+        var done = await TaskCalls.RunAsync(manager.Http, """{"name": "embedded-by-default", "inputs": ["x"]}""", Repository.Guest("greet"), "greet ends at once");
+
+        Assert.Equal(3, done.GetProperty("state").GetInt32());
+        Assert.StartsWith("Hello from a WebAssembly guest\narg[1]=x\n", done.GetProperty("results").GetString(), StringComparison.Ordinal);
     }
 }
