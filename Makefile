@@ -7,9 +7,10 @@ BUILD := build
 APPS := Propeller.Manager Propeller.Proplet Propeller.Cli Propeller.WasmCli
 # The executables sit in build/ as links into build/lib/, where each app's files live side by side.
 EXECUTABLES := propeller-manager propeller-proplet propeller-cli propeller-wasm
-GUEST_SOURCES := $(wildcard tests/guests/*.c) $(wildcard tests/guests/*.wat)
+GUEST_SOURCES := $(wildcard tests/guests/*.c) $(wildcard tests/guests/*.wat) $(wildcard tests/guests/*.rs)
 GUESTS := $(patsubst tests/guests/%,$(BUILD)/guests/%,$(addsuffix .wasm,$(basename $(GUEST_SOURCES))))
 WASI_CC := clang --target=wasm32-wasi -O2 -Wl,--strip-all
+WASI_RUSTC := /usr/bin/rustc --edition 2021 -O --target wasm32-wasi -C strip=debuginfo
 
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
@@ -29,7 +30,7 @@ all: ## build every executable into build/ (propeller-manager, propeller-proplet
 deps: ## install the Debian packages the tests need (mosquitto, wabt, clang + wasi-libc, node)
 	./scripts/install-deps.sh
 
-guests: deps $(GUESTS) ## compile the test guests (C → wasm32-wasi) into build/guests/
+guests: deps $(GUESTS) ## compile the test guests (C, Rust, WAT → wasm32-wasi) into build/guests/
 
 $(BUILD)/guests/%.wasm: tests/guests/%.c
 	@mkdir -p $(@D)
@@ -38,6 +39,11 @@ $(BUILD)/guests/%.wasm: tests/guests/%.c
 $(BUILD)/guests/%.wasm: tests/guests/%.wat
 	@mkdir -p $(@D)
 	wat2wasm $< -o $@
+
+# Debian's rustc has the wasm32-wasi std; a rustup toolchain earlier on PATH may not, hence the full path.
+$(BUILD)/guests/%.wasm: tests/guests/%.rs
+	@mkdir -p $(@D)
+	$(WASI_RUSTC) $< -o $@
 
 run: all ## start the manager (embedded MQTT broker, SQLite in data/) and one proplet; Ctrl-C stops them
 	./scripts/run-local.sh
