@@ -5,16 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-# The proplet needs a WASI runtime to run tasks: a wasmtime on PATH if there is one, else the
-# Node-based stand-in kept with the tests (until the project's own propeller-wasm exists).
-if [ -z "${PROPLET_EXTERNAL_WASM_RUNTIME:-}" ]; then
-  if command -v wasmtime >/dev/null 2>&1; then
-    export PROPLET_EXTERNAL_WASM_RUNTIME=wasmtime
-  elif command -v node >/dev/null 2>&1; then
-    export PROPLET_EXTERNAL_WASM_RUNTIME="$root/tests/tools/wasmtime-node.mjs"
-  fi
+# The proplet runs tasks in-process (embedded engine) unless an external runtime is chosen: a wasmtime
+# on PATH, or PROPLET_EXTERNAL_WASM_RUNTIME (e.g. build/propeller-wasm), or PROPLET_RUNTIME=host.
+if [ -z "${PROPLET_EXTERNAL_WASM_RUNTIME:-}" ] && command -v wasmtime >/dev/null 2>&1; then
+  export PROPLET_EXTERNAL_WASM_RUNTIME=wasmtime
 fi
-echo "proplet runtime: ${PROPLET_EXTERNAL_WASM_RUNTIME:-(none: tasks will fail until PROPLET_EXTERNAL_WASM_RUNTIME is set)}"
+echo "proplet runtime: ${PROPLET_RUNTIME:-auto} (external: ${PROPLET_EXTERNAL_WASM_RUNTIME:-none, so tasks run embedded})"
 
 mkdir -p data
 export MANAGER_SQLITE_PATH="${MANAGER_SQLITE_PATH:-$root/data/propeller.db}"
