@@ -150,6 +150,7 @@ public sealed class Commands(GlobalOptions global, TextWriter stdout, TextWriter
         var file = TaskArguments.File("Upload this .wasm module right after creating the task");
         var imageUrl = TaskArguments.ImageUrl();
         var daemon = TaskArguments.Daemon();
+        var timeout = TaskArguments.Timeout();
         var propletId = TaskArguments.PropletId();
         var create = New("create", "Create a task (POST /tasks) and print it; with --file also upload its module.", """
             Examples:
@@ -157,8 +158,9 @@ public sealed class Commands(GlobalOptions global, TextWriter stdout, TextWriter
               propeller-cli tasks create wasi-nn-demo --cli-args="-S,nn,--dir=/home/proplet/fixture::fixture"
               propeller-cli tasks create adder --inputs 1,2 --file adder.wasm
               propeller-cli tasks create greeter --env GREETING=hi --env LANG=en --file greet.wasm
+              propeller-cli tasks create crunch --timeout 30s --file crunch.wasm
             """,
-            name, cliArgs, env, inputs, file, imageUrl, daemon, propletId);
+            name, cliArgs, env, inputs, file, imageUrl, daemon, timeout, propletId);
         Handle(create, async (context, parse, ct) =>
         {
             var path = parse.GetValue(file);
@@ -175,6 +177,7 @@ public sealed class Commands(GlobalOptions global, TextWriter stdout, TextWriter
                 Inputs = parse.GetValue(inputs) is { Length: > 0 } i ? TaskArguments.ParseInputs(i) : null,
                 ImageUrl = parse.GetValue(imageUrl),
                 Daemon = parse.GetResult(daemon) is not { Implicit: false } ? null : parse.GetValue(daemon),
+                Timeout = TaskArguments.TimeoutValue(parse.GetValue(timeout)),
                 PropletId = parse.GetValue(propletId),
             };
             var task = await context.Client.CreateTaskAsync(request, ct);
@@ -233,6 +236,7 @@ public sealed class Commands(GlobalOptions global, TextWriter stdout, TextWriter
         var file = TaskArguments.File("Upload this .wasm module as the task's new module");
         var imageUrl = TaskArguments.ImageUrl();
         var daemon = TaskArguments.Daemon();
+        var timeout = TaskArguments.Timeout();
         var propletId = TaskArguments.PropletId(updating: true);
         var update = New("update", "Change a task that is not running (PUT /tasks/{id}); only the fields given change.", """
             cli_args and env are fixed at creation: create a new task to change them.
@@ -242,7 +246,7 @@ public sealed class Commands(GlobalOptions global, TextWriter stdout, TextWriter
               propeller-cli tasks update 3fc0a69a-6c1c-4944-bd71-1117e9ddcf31 --file new.wasm
               propeller-cli tasks update 3fc0a69a-6c1c-4944-bd71-1117e9ddcf31 --proplet-id ""
             """,
-            id, name, inputs, file, imageUrl, daemon, propletId);
+            id, name, inputs, file, imageUrl, daemon, timeout, propletId);
         Handle(update, async (context, parse, ct) =>
         {
             var taskId = parse.GetRequiredValue(id);
@@ -253,12 +257,14 @@ public sealed class Commands(GlobalOptions global, TextWriter stdout, TextWriter
                 Inputs = parse.GetResult(inputs) is not { Implicit: false } ? null : TaskArguments.ParseInputs(parse.GetValue(inputs) ?? []),
                 ImageUrl = parse.GetValue(imageUrl),
                 Daemon = parse.GetResult(daemon) is not { Implicit: false } ? null : parse.GetValue(daemon),
+                Timeout = TaskArguments.TimeoutValue(parse.GetValue(timeout)),
                 PropletId = parse.GetValue(propletId),
             };
-            var changesFields = request.Name is not null || request.Inputs is not null || request.ImageUrl is not null || request.Daemon is not null || request.PropletId is not null;
+            var changesFields = request.Name is not null || request.Inputs is not null || request.ImageUrl is not null || request.Daemon is not null
+                || request.Timeout is not null || request.PropletId is not null;
             if (!changesFields && path is null)
             {
-                throw new CliException("nothing to update: give --name, --inputs, --file, --image-url, --daemon or --proplet-id", ExitCodes.Usage);
+                throw new CliException("nothing to update: give --name, --inputs, --file, --image-url, --daemon, --timeout or --proplet-id", ExitCodes.Usage);
             }
 
             if (path is not null)

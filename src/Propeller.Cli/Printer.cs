@@ -45,6 +45,7 @@ public sealed record Printer(TextWriter Out, OutputFormat Format, bool WithFile,
             ("inputs", task.Inputs is { Count: > 0 } inputs ? JsonSerializer.Serialize(inputs, PropellerJsonContext.Default.ListJsonElement) : "-"),
             ("env", task.Env is { Count: > 0 } env ? string.Join(" ", env.Select(kv => $"{kv.Key}={kv.Value}")) : "-"),
             ("daemon", task.Daemon ? "true" : "false"),
+            ("timeout", task.Timeout ?? "-"),
         };
         if (task.PendingReason is { Length: > 0 } reason)
         {

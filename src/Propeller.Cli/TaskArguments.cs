@@ -64,6 +64,16 @@ public static partial class TaskArguments
         Arity = ArgumentArity.ZeroOrOne,
     };
 
+    public static Option<string> Timeout() => new("--timeout")
+    {
+        Description = "How long one run may take before the proplet stops it: seconds (30) or a duration (30s, 1m30s, 500ms)",
+        HelpName = "duration",
+    };
+
+    /// <summary>--timeout as the API takes it: a JSON string the manager validates and normalises.</summary>
+    public static System.Text.Json.JsonElement? TimeoutValue(string? text) =>
+        text is null ? null : System.Text.Json.JsonSerializer.SerializeToElement(text, Core.Json.PropellerJsonContext.Default.String);
+
     public static Option<string> PropletId(bool updating = false) => new("--proplet-id")
     {
         Description = updating ? "Pin the task to this proplet (see: proplets list); \"\" unpins it" : "Pin the task to this proplet (see: proplets list)",

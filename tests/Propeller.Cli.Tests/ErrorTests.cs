@@ -44,6 +44,17 @@ public sealed class ErrorTests(LoneManagerFixture manager) : IClassFixture<LoneM
     }
 
     [Fact]
+    public async Task A_timeout_is_sent_normalised_and_a_bad_one_is_refused_by_the_manager()
+    {
+        var created = await manager.CliJsonAsync("tasks", "create", "timed", "--timeout", "90");
+        var refused = await manager.CliAsync("tasks", "create", "timed", "--timeout", "soon");
+
+        Assert.Equal("1m30s", created.GetProperty("timeout").GetString());
+        Assert.Equal(1, refused.ExitCode);
+        Assert.StartsWith("propeller-cli: timeout \"soon\" is not a duration", refused.StderrLines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_proplet_is_a_404()
     {
         var result = await manager.CliAsync("proplets", "view", "nobody");
