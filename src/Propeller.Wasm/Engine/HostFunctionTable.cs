@@ -80,7 +80,7 @@ internal sealed unsafe class HostFunctionTable(JscContext context)
         _ => WasmValue.FromDouble(context.ToNumber(value)),
     };
 
-    private static IntPtr ToJs(JscContext context, WasmValue value, WasmValueType type) => type switch
+    internal static IntPtr ToJs(JscContext context, WasmValue value, WasmValueType type) => type switch
     {
         WasmValueType.I64 => context.BigInt(value.AsInt64()),
         WasmValueType.I32 => context.Number(value.AsInt32()),

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Propeller.Wasm.Binary;
 using Propeller.Wasm.Limits;
 
@@ -40,7 +39,6 @@ internal sealed class InstanceRunner : IDisposable
         _counters = counters;
     }
 
-
     public WasmInvocationResult Run(PreparedModule module, WasmInvocation invocation, RunBudget budget)
     {
         var compiled = GetOrCompile(module);
@@ -74,18 +72,16 @@ internal sealed class InstanceRunner : IDisposable
             var jsArguments = new IntPtr[arguments.Count];
             for (var i = 0; i < arguments.Count; i++)
             {
-                jsArguments[i] = ToJs(arguments[i]);
+                jsArguments[i] = HostFunctionTable.ToJs(_context, arguments[i], arguments[i].Type);
             }
 
-            try
-            {
-                var result = Guest(run, budget, () => _context.Call(function, jsArguments));
-                return new WasmInvocationResult(FromJsResults(result, signature.Results), 0);
-            }
-            catch (GuestExitException exit)
-            {
-                return new WasmInvocationResult([], exit.ExitCode);
-            }
+            var result = Guest(run, budget, () => _context.Call(function, jsArguments));
+            return new WasmInvocationResult(FromJsResults(result, signature.Results), 0);
+        }
+        catch (GuestExitException exit)
+        {
+            // proc_exit, from the entry point or from a start function during instantiation.
+            return new WasmInvocationResult([], exit.ExitCode);
         }
         finally
         {
@@ -211,10 +207,12 @@ internal sealed class InstanceRunner : IDisposable
 
     private static IReadOnlyList<WasmValue> CheckArguments(string name, WasmFunctionType signature, IReadOnlyList<WasmValue> arguments)
     {
-        if (signature.Parameters.Concat(signature.Results).FirstOrDefault(t => t is WasmValueType.V128 or WasmValueType.FuncRef or WasmValueType.ExternRef) is var unsupported
-            && unsupported is WasmValueType.V128 or WasmValueType.FuncRef or WasmValueType.ExternRef)
+        var unsupported = signature.Parameters.Concat(signature.Results)
+            .Where(t => t is WasmValueType.V128 or WasmValueType.FuncRef or WasmValueType.ExternRef)
+            .ToList();
+        if (unsupported.Count > 0)
         {
-            throw new WasmLinkException($"cannot call `{name}`: its signature uses {unsupported}, which only numbers (i32, i64, f32, f64) can cross");
+            throw new WasmLinkException($"cannot call `{name}`: its signature uses {unsupported[0].ToString().ToLowerInvariant()}; only numbers (i32, i64, f32, f64) can cross");
         }
 
         if (arguments.Count != signature.Parameters.Count)
@@ -233,14 +231,6 @@ internal sealed class InstanceRunner : IDisposable
         return arguments;
     }
 
-    private IntPtr ToJs(WasmValue value) => value.Type switch
-    {
-        WasmValueType.I64 => _context.BigInt(value.AsInt64()),
-        WasmValueType.I32 => _context.Number(value.AsInt32()),
-        WasmValueType.F32 => _context.Number(value.AsSingle()),
-        _ => _context.Number(value.AsDouble()),
-    };
-
     private List<WasmValue> FromJsResults(IntPtr result, IReadOnlyList<WasmValueType> types)
     {
         if (types.Count == 1)
@@ -258,7 +248,7 @@ internal sealed class InstanceRunner : IDisposable
         return values;
     }
 
-    internal WasmValue FromJs(IntPtr value, WasmValueType type) => HostFunctionTable.FromJs(_context, value, type);
+    private WasmValue FromJs(IntPtr value, WasmValueType type) => HostFunctionTable.FromJs(_context, value, type);
 
     public void Dispose()
     {
