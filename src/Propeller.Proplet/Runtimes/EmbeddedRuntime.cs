@@ -68,12 +68,9 @@ public sealed class EmbeddedRuntime(WasmEngine engine, PropletOptions options, I
 
         if (result.ExitCode != 0)
         {
-            var tail = result.Stderr.Trim();
-            tail = tail.Length > StderrTailChars ? "…" + tail[^StderrTailChars..] : tail;
-            var error = tail.Length == 0
-                ? $"Process exited with status {result.ExitCode} (nothing on stderr)"
-                : $"Process exited with status {result.ExitCode}: {tail}";
-            return new RunOutcome(output, result.ExitCode, error);
+            var stderr = result.Stderr.Trim();
+            var cut = stderr.Length > StderrTailChars;
+            return RunOutcome.Exited(output, result.ExitCode, cut ? stderr[^StderrTailChars..] : stderr, cut);
         }
 
         return invoke is null

@@ -133,11 +133,7 @@ public sealed class HostRuntime : IWasmRuntime
             return new RunOutcome(output, 0, null);
         }
 
-        var tail = stderr.Text().Trim();
-        var error = tail.Length == 0
-            ? $"Process exited with status {exitCode} (nothing on stderr)"
-            : $"Process exited with status {exitCode}: {(stderr.Truncated ? "…" : "")}{tail}";
-        return new RunOutcome(output, exitCode, error);
+        return RunOutcome.Exited(output, exitCode, stderr.Text().Trim(), stderr.Truncated);
     }
 
     private void Kill(Process process, Guid taskId)

@@ -33,4 +33,15 @@ public sealed record RunOutcome(string Output, int? ExitCode, string? Error)
     public bool Succeeded => Error is null;
 
     public static RunOutcome Failure(string error) => new("", null, error);
+
+    /// <summary>
+    /// A guest that exited non-zero, in the same words on every runtime, so one task fails the same way
+    /// wherever it runs: "Process exited with status 7: &lt;stderr's tail&gt;".
+    /// </summary>
+    public static RunOutcome Exited(string output, int exitCode, string stderrTail, bool tailCut) => new(
+        output,
+        exitCode,
+        stderrTail.Length == 0
+            ? $"Process exited with status {exitCode} (nothing on stderr)"
+            : $"Process exited with status {exitCode}: {(tailCut ? "…" : "")}{stderrTail}");
 }
