@@ -36,6 +36,12 @@ public sealed class WasmEngine : IDisposable
     public static long Preparations => PreparedModule.Preparations;
 
     /// <summary>
+    /// The module's imports and exports with their signatures, read once per content and cached
+    /// process-wide. Throws <see cref="Binary.WasmFormatException"/> for bytes that are not a module.
+    /// </summary>
+    public static Binary.WasmModuleInfo Inspect(ReadOnlySpan<byte> module) => PreparedModule.Inspect(module);
+
+    /// <summary>
     /// Runs <paramref name="invocation"/> to its end. Cancelling stops the guest wherever it is
     /// (<see cref="OperationCanceledException"/>); passing the timeout throws
     /// <see cref="WasmDeadlineExceededException"/>; other failures are <see cref="WasmException"/>s whose

@@ -88,7 +88,7 @@ public sealed class EmbeddedRuntime(WasmEngine engine, PropletOptions options, I
 
         try
         {
-            return WasmModuleInfo.Parse(module).FindExportedFunction(name) is null ? null : name;
+            return WasmEngine.Inspect(module).FindExportedFunction(name) is null ? null : name;
         }
         catch (WasmFormatException)
         {

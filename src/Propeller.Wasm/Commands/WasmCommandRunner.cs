@@ -95,7 +95,7 @@ public sealed class WasmCommandRunner(WasmEngine engine)
         WasmFunctionType signature;
         try
         {
-            signature = WasmModuleInfo.Parse(command.Module.Span).FindExportedFunction(name)
+            signature = WasmEngine.Inspect(command.Module.Span).FindExportedFunction(name)
                 ?? throw new WasmLinkException($"failed to find function export `{name}`");
         }
         catch (WasmFormatException e)

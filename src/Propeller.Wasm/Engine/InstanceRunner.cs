@@ -179,11 +179,7 @@ internal sealed class InstanceRunner : IDisposable
 
         _context.Protect(jsModule);
         _counters.CountCompilation();
-        var imports = new List<WasmImport>();
-        foreach (var import in module.Info.Imports)
-        {
-            imports.Add(import);
-        }
+        List<WasmImport> imports = [.. module.Info.Imports];
 
         if (module.Key.Metered)
         {

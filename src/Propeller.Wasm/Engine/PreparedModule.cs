@@ -16,6 +16,7 @@ internal sealed class PreparedModule
 {
     private const int CacheCapacity = 256;
     private static readonly ConcurrentDictionary<ModuleKey, PreparedModule> Cache = new();
+    private static readonly ConcurrentDictionary<string, WasmModuleInfo> Infos = new();
 
     private PreparedModule(ModuleKey key, WasmModuleInfo info, byte[] bytes)
     {
@@ -37,9 +38,16 @@ internal sealed class PreparedModule
 
     private static long s_preparations;
 
+    /// <summary>
+    /// The module's imports and exports, read once per content: callers that look at a module before
+    /// running it (which export to call, with which parameter types) do not parse it again on every run.
+    /// Throws <see cref="WasmFormatException"/>.
+    /// </summary>
+    public static WasmModuleInfo Inspect(ReadOnlySpan<byte> module) => InfoFor(Sha256(module), module);
+
     public static PreparedModule Get(ReadOnlySpan<byte> module, ulong? maxMemoryBytes, bool metered)
     {
-        var key = new ModuleKey(Convert.ToHexStringLower(SHA256.HashData(module)), maxMemoryBytes, metered);
+        var key = new ModuleKey(Sha256(module), maxMemoryBytes, metered);
         if (Cache.TryGetValue(key, out var prepared))
         {
             return prepared;
@@ -49,7 +57,7 @@ internal sealed class PreparedModule
         byte[] bytes;
         try
         {
-            info = WasmModuleInfo.Parse(module);
+            info = InfoFor(key.Sha256, module);
             bytes = ModuleInstrumenter.Instrument(module, new ModuleLimits(maxMemoryBytes, metered));
         }
         catch (WasmFormatException e)
@@ -70,5 +78,23 @@ internal sealed class PreparedModule
         }
 
         return Cache.GetOrAdd(key, prepared);
+    }
+
+    private static string Sha256(ReadOnlySpan<byte> module) => Convert.ToHexStringLower(SHA256.HashData(module));
+
+    private static WasmModuleInfo InfoFor(string sha256, ReadOnlySpan<byte> module)
+    {
+        if (Infos.TryGetValue(sha256, out var info))
+        {
+            return info;
+        }
+
+        info = WasmModuleInfo.Parse(module);
+        if (Infos.Count >= CacheCapacity)
+        {
+            Infos.Clear();
+        }
+
+        return Infos.GetOrAdd(sha256, info);
     }
 }
