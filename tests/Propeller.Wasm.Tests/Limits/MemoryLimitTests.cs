@@ -1,4 +1,5 @@
 using Propeller.Wasm.Binary;
+using Propeller.Wasm.Commands;
 using Propeller.Wasm.Limits;
 using Propeller.Wasm.Tests.Tools;
 
@@ -94,15 +95,19 @@ public sealed class MemoryLimitTests
     }
 
     [Fact]
-    public void A_c_guest_gets_no_more_memory_than_the_cap()
+    public async Task A_c_guest_gets_no_more_memory_than_the_cap()
     {
-        var request = new NodeRequest { WasiArgs = [] };
+        // On the embedded engine itself: Node 20 aborted now and then (SIGABRT, no output) running this
+        // guest through node:wasi, capped or not, which is Node's problem and made the test flaky.
+        using var engine = new WasmEngine(new WasmEngineOptions { Workers = 1 });
+        var runner = new WasmCommandRunner(engine);
+        var command = new WasmCommand(Guests.Allocate, WasmCommandLine.Parse(["allocate.wasm"], expectModule: true));
 
-        var uncapped = NodeRunner.Run(Guests.Allocate, request);
-        var capped = NodeRunner.Run(ModuleInstrumenter.Instrument(Guests.Allocate, new ModuleLimits(8 << 20, MeterFuel: true)), request);
+        var uncapped = await runner.RunAsync(command, CancellationToken.None);
+        var capped = await runner.RunAsync(command with { MaxMemoryBytes = 8 << 20 }, CancellationToken.None);
 
         Assert.Equal("allocated 32 MiB\n", uncapped.Stdout);
-        Assert.Null(capped.Error);
+        Assert.Equal(0, capped.ExitCode);
         Assert.Matches("^allocated [4-7] MiB\n$", capped.Stdout);
     }
 }
