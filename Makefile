@@ -16,16 +16,19 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all run test bench deps guests clean help
+.PHONY: all run test bench deps guests onnxruntime clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 
-all: ## build every executable into build/ (propeller-manager, propeller-proplet, propeller-cli, cli)
+all: onnxruntime ## build every executable into build/ (propeller-manager, propeller-proplet, propeller-cli, cli)
 	$(DOTNET) build Propeller.sln -c $(CONFIGURATION) -warnaserror --nologo -v quiet
 	for app in $(APPS); do $(DOTNET) publish src/$$app -c $(CONFIGURATION) --no-build -o $(BUILD)/lib --nologo -v quiet; done
 	for exe in $(EXECUTABLES); do ln -sfn lib/$$exe $(BUILD)/$$exe; done
 	ln -sfn lib/propeller-cli $(BUILD)/cli
+
+onnxruntime: ## fetch ONNX Runtime (pinned npm packages, checksum-checked) into .cache/onnxruntime/ for wasi-nn
+	./scripts/fetch-onnxruntime.sh
 
 deps: ## install the Debian packages the tests need (mosquitto, wabt, clang + wasi-libc, node)
 	./scripts/install-deps.sh

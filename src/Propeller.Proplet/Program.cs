@@ -42,6 +42,11 @@ catch (Propeller.Wasm.WasmEngineUnavailableException e)
     Console.Error.WriteLine($"propeller-proplet: PROPLET_RUNTIME=embedded: {e.Message}");
     return 1;
 }
+catch (Propeller.WasiNn.WasiNnException e)
+{
+    Console.Error.WriteLine($"propeller-proplet: {e.Message}");
+    return 1;
+}
 
 await host.RunAsync();
 return 0;

@@ -1,3 +1,4 @@
+using Propeller.WasiNn;
 using Propeller.Core.Configuration;
 using Propeller.Mqtt;
 using Propeller.Proplet.Runtimes;
@@ -42,6 +43,15 @@ public sealed record PropletOptions
     /// <summary>Embedded runs executing at once (engine worker threads): PROPLET_EMBEDDED_WORKERS.</summary>
     public int EmbeddedWorkers { get; init; } = Math.Max(1, Environment.ProcessorCount);
 
+    /// <summary>Graphs loaded at start-up for every embedded task's <c>load_by_name</c>: PROPLET_NN_GRAPHS (<c>onnx::/dir</c>, comma-separated).</summary>
+    public IReadOnlyList<GraphSpec> NnGraphs { get; init; } = [];
+
+    /// <summary>Threads one wasi-nn inference may use (0: one per core): PROPLET_NN_THREADS.</summary>
+    public int NnThreads { get; init; }
+
+    /// <summary>The graph encodings to report instead of the runtime's own (PROPLET_NN_ENCODINGS), e.g. for a custom wasmtime build.</summary>
+    public IReadOnlyList<string>? NnEncodings { get; init; }
+
     /// <summary>The largest module fetched from an image_url.</summary>
     public long MaxModuleBytes { get; init; } = 256L * 1024 * 1024;
 
@@ -74,7 +84,41 @@ public sealed record PropletOptions
             TaskTimeout = s.GetDuration(TimeSpan.FromSeconds(300), "PROPLET_TASK_TIMEOUT"),
             MaxMemoryBytes = (ulong)s.GetInt(1024, 1, 4096, "PROPLET_MAX_MEMORY_MB") * 1024 * 1024,
             EmbeddedWorkers = s.GetInt(Math.Max(1, Environment.ProcessorCount), 1, 256, "PROPLET_EMBEDDED_WORKERS"),
+            NnGraphs = ParseGraphs(s.Get("PROPLET_NN_GRAPHS")),
+            NnThreads = s.GetInt(0, 0, 256, "PROPLET_NN_THREADS"),
+            NnEncodings = ParseEncodings(s.Get("PROPLET_NN_ENCODINGS")),
         };
+    }
+
+    private static IReadOnlyList<GraphSpec> ParseGraphs(string? value)
+    {
+        try
+        {
+            return GraphSpec.ParseList(value);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidSettingException("PROPLET_NN_GRAPHS", value!, $"ENCODING::DIR[,ENCODING::DIR…] ({e.Message})");
+        }
+    }
+
+    private static List<string>? ParseEncodings(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var names = value.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var name in names)
+        {
+            if (!GraphEncodingNames.TryParse(name, out _))
+            {
+                throw new InvalidSettingException("PROPLET_NN_ENCODINGS", value, "a comma-separated list of onnx, openvino, tensorflow, pytorch, tensorflowlite");
+            }
+        }
+
+        return [.. names.Select(name => name.ToLowerInvariant())];
     }
 
     private static RuntimeMode ParseRuntime(string? value) => value?.Trim().ToLowerInvariant() switch

@@ -14,6 +14,9 @@ public abstract class GuestMemory
     /// <summary>The whole memory as it is now. Memory can grow between host calls; never keep the span.</summary>
     protected abstract Span<byte> Bytes { get; }
 
+    /// <summary>False when the module exports no memory named <c>memory</c> (then every access is out of bounds).</summary>
+    public virtual bool IsExported => true;
+
     /// <summary>The memory's current size in bytes.</summary>
     public int Size => Bytes.Length;
 

@@ -25,4 +25,10 @@ public sealed class PropletMetadata
 
     /// <summary>How the proplet runs wasm, e.g. <c>host:/usr/local/bin/wasmtime</c>.</summary>
     public string? WasmRuntime { get; set; }
+
+    /// <summary>The wasi-nn graph encodings its tasks can load, e.g. <c>["onnx"]</c> (not in upstream).</summary>
+    public List<string>? NnEncodings { get; set; }
+
+    /// <summary>The named graphs it preloaded for <c>load_by_name</c> (PROPLET_NN_GRAPHS; not in upstream).</summary>
+    public List<string>? NnGraphs { get; set; }
 }

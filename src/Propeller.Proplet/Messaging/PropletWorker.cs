@@ -92,6 +92,8 @@ public sealed class PropletWorker(
                 TotalMemoryBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
                 PropletVersion = typeof(PropletWorker).Assembly.GetName().Version?.ToString(3),
                 WasmRuntime = runtime.Description,
+                NnEncodings = [.. runtime.NnEncodings],
+                NnGraphs = [.. runtime.NnGraphs],
             },
         };
         try

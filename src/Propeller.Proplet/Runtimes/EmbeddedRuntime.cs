@@ -2,6 +2,7 @@ using System.Text.Json;
 using Propeller.Wasm;
 using Propeller.Wasm.Binary;
 using Propeller.Wasm.Commands;
+using Propeller.WasiNn;
 
 namespace Propeller.Proplet.Runtimes;
 
@@ -12,7 +13,8 @@ namespace Propeller.Proplet.Runtimes;
 /// its results become the task's results (as upstream's embedded runtime does); any other module runs
 /// as a command: <c>_start</c> with the inputs as its arguments, stdout as the results.
 /// </summary>
-public sealed class EmbeddedRuntime(WasmEngine engine, PropletOptions options, IEnumerable<IHostModuleProvider> hostModules) : IWasmRuntime
+public sealed class EmbeddedRuntime(
+    WasmEngine engine, PropletOptions options, IEnumerable<IHostModuleProvider> hostModules, GraphCatalog graphs) : IWasmRuntime
 {
     private const int StderrTailChars = 4096;
 
@@ -20,6 +22,10 @@ public sealed class EmbeddedRuntime(WasmEngine engine, PropletOptions options, I
     private readonly IHostModuleProvider[] _hostModules = [.. hostModules];
 
     public string Description => "embedded:javascriptcore";
+
+    public IReadOnlyList<string> NnEncodings => options.NnEncodings ?? [.. graphs.Encodings.Select(GraphEncodingNames.Name).Order(StringComparer.Ordinal)];
+
+    public IReadOnlyList<string> NnGraphs => [.. graphs.Preloaded.Keys.Order(StringComparer.Ordinal)];
 
     public async Task<RunOutcome> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {

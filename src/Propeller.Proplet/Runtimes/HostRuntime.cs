@@ -34,6 +34,32 @@ public sealed class HostRuntime : IWasmRuntime
         }
     }
 
+    /// <summary>
+    /// Guessed from the runtime's name unless PROPLET_NN_ENCODINGS says: <c>propeller-wasm</c> runs onnx;
+    /// <c>wasmtime</c> is taken to be the seeds' Docker build, which has OpenVINO.
+    /// </summary>
+    public IReadOnlyList<string> NnEncodings
+    {
+        get
+        {
+            if (_options.NnEncodings is { } configured)
+            {
+                return configured;
+            }
+
+            var (path, _) = RuntimeLocator.Locate(_options.ExternalWasmRuntime, Environment.GetEnvironmentVariable("PATH"));
+            return Path.GetFileName(path) switch
+            {
+                "propeller-wasm" => ["onnx"],
+                "wasmtime" => ["openvino"],
+                _ => [],
+            };
+        }
+    }
+
+    /// <summary>PROPLET_NN_GRAPHS are loaded by the embedded runtime only; an external runtime takes <c>-S nn-graph</c> in a task's cli_args.</summary>
+    public IReadOnlyList<string> NnGraphs => [];
+
     public async Task<RunOutcome> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
         var (runtime, problem) = RuntimeLocator.Locate(_options.ExternalWasmRuntime, Environment.GetEnvironmentVariable("PATH"));

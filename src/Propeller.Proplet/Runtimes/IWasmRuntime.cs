@@ -10,6 +10,12 @@ public interface IWasmRuntime
     /// <summary>What this runtime is, for the proplet's announcement, e.g. <c>host:/usr/local/bin/wasmtime</c>.</summary>
     string Description { get; }
 
+    /// <summary>The wasi-nn graph encodings tasks on this runtime can load (<c>onnx</c>, <c>openvino</c>), reported for scheduling.</summary>
+    IReadOnlyList<string> NnEncodings { get; }
+
+    /// <summary>The named graphs every task can <c>load_by_name</c> (preloaded from PROPLET_NN_GRAPHS).</summary>
+    IReadOnlyList<string> NnGraphs { get; }
+
     /// <summary>Runs the task to its end. Cancellation means stop: everything the run started is killed.</summary>
     Task<RunOutcome> RunAsync(RunRequest request, CancellationToken cancellationToken);
 }

@@ -1,5 +1,7 @@
 using Propeller.Wasm;
 using Propeller.Wasm.Commands;
+using Propeller.WasiNn;
+using Propeller.WasiNn.Backends.Onnx;
 
 namespace Propeller.Proplet.Runtimes;
 
@@ -14,8 +16,32 @@ public static class RuntimeSelection
             var options = sp.GetRequiredService<PropletOptions>();
             return new WasmEngine(new WasmEngineOptions { Workers = options.EmbeddedWorkers });
         });
+        services.AddSingleton(sp => GraphCatalog.WithBuiltInBackends(
+            new OnnxBackendOptions { IntraOpThreads = sp.GetRequiredService<PropletOptions>().NnThreads }));
+        services.AddSingleton<IHostModuleProvider>(sp => new WasiNnProvider(
+            sp.GetRequiredService<GraphCatalog>(), sp.GetRequiredService<ILogger<WasiNnProvider>>()));
         services.AddSingleton<IWasmRuntime>(Select);
         return services;
+    }
+
+    /// <summary>Loads PROPLET_NN_GRAPHS once, before the proplet announces itself; throws <see cref="WasiNnException"/> when one cannot be loaded.</summary>
+    private static void Preload(GraphCatalog catalog, PropletOptions options, ILogger logger)
+    {
+        foreach (var spec in options.NnGraphs)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            try
+            {
+                catalog.Preload([spec]);
+            }
+            catch (WasiNnException e)
+            {
+                throw new WasiNnException(e.Errno, $"PROPLET_NN_GRAPHS: cannot load {spec}: {e.Message}", e);
+            }
+
+            logger.LogInformation("wasi-nn graph `{Name}` loaded from {Spec} in {Elapsed:F0} ms",
+                spec.Name, spec, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
     }
 
     /// <summary>Throws <see cref="WasmEngineUnavailableException"/> when the embedded runtime is required but cannot run here.</summary>
@@ -23,8 +49,13 @@ public static class RuntimeSelection
     {
         var options = services.GetRequiredService<PropletOptions>();
         var logger = services.GetRequiredService<ILogger<PropletOptions>>();
-        IWasmRuntime Embedded() => new EmbeddedRuntime(
-            services.GetRequiredService<WasmEngine>(), options, services.GetServices<IHostModuleProvider>());
+        IWasmRuntime Embedded()
+        {
+            var runtime = new EmbeddedRuntime(
+                services.GetRequiredService<WasmEngine>(), options, services.GetServices<IHostModuleProvider>(), services.GetRequiredService<GraphCatalog>());
+            Preload(services.GetRequiredService<GraphCatalog>(), options, logger);
+            return runtime;
+        }
 
         switch (options.Runtime)
         {

@@ -49,8 +49,12 @@ public sealed record WasmCommandResult(
 public interface IHostModuleProvider
 {
     /// <summary>The functions for one run, or null when <paramref name="commandLine"/> does not ask for this module.</summary>
-    IHostModule? Create(WasmCommandLine commandLine);
+    IHostModule? Create(WasmCommandLine commandLine, HostModuleContext context);
 }
+
+/// <summary>What a run offers its host modules besides the command line.</summary>
+/// <param name="Stderr">The guest's stderr: where a host module explains an errno to the user (the guest only sees the number).</param>
+public sealed record HostModuleContext(Stream Stderr);
 
 /// <summary>One run's instance of a host module.</summary>
 public interface IHostModule : IDisposable

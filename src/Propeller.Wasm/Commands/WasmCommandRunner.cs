@@ -43,9 +43,10 @@ public sealed class WasmCommandRunner(WasmEngine engine)
             });
 
             var imports = new List<HostFunction>(wasi.Functions);
+            var context = new HostModuleContext(command.Stderr ?? stderr!);
             foreach (var provider in command.HostModules)
             {
-                if (provider.Create(line) is { } module)
+                if (provider.Create(line, context) is { } module)
                 {
                     modules.Add(module);
                     imports.AddRange(module.Functions);

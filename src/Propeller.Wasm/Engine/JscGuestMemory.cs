@@ -67,5 +67,7 @@ internal sealed class NoGuestMemory : GuestMemory
 {
     public static readonly NoGuestMemory Instance = new();
 
+    public override bool IsExported => false;
+
     protected override Span<byte> Bytes => [];
 }
