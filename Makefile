@@ -11,12 +11,14 @@ GUEST_SOURCES := $(wildcard tests/guests/*.c) $(wildcard tests/guests/*.wat) $(w
 GUESTS := $(patsubst tests/guests/%,$(BUILD)/guests/%,$(addsuffix .wasm,$(basename $(GUEST_SOURCES))))
 WASI_CC := clang --target=wasm32-wasi -O2 -Wl,--strip-all
 WASI_RUSTC := /usr/bin/rustc --edition 2021 -O --target wasm32-wasi -C strip=debuginfo
+NN_EXAMPLE := examples/wasi-nn
+NN_GUESTS := $(BUILD)/examples/wasi-nn/classification-c.wasm $(BUILD)/examples/wasi-nn/classification-rust.wasm
 
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all run test bench deps guests onnxruntime clean help
+.PHONY: all run test bench deps guests examples onnxruntime clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -48,13 +50,27 @@ $(BUILD)/guests/%.wasm: tests/guests/%.rs
 	@mkdir -p $(@D)
 	$(WASI_RUSTC) $< -o $@
 
+examples: deps $(NN_GUESTS) $(NN_EXAMPLE)/fixture/model.onnx ## build the wasi-nn example guests and fetch/write their fixture (model + tensors)
+
+$(BUILD)/examples/wasi-nn/classification-c.wasm: $(NN_EXAMPLE)/classification.c
+	@mkdir -p $(@D)
+	$(WASI_CC) -Wall -Wextra -Werror $< -o $@
+
+$(BUILD)/examples/wasi-nn/classification-rust.wasm: $(NN_EXAMPLE)/classification.rs
+	@mkdir -p $(@D)
+	$(WASI_RUSTC) -D warnings $< -o $@
+
+$(NN_EXAMPLE)/fixture/model.onnx: $(NN_EXAMPLE)/fixture.sh $(NN_EXAMPLE)/make-tensor.mjs
+	$(NN_EXAMPLE)/fixture.sh
+	@touch $@
+
 run: all ## start the manager (embedded MQTT broker, SQLite in data/) and one proplet; Ctrl-C stops them
 	./scripts/run-local.sh
 
-test: deps all guests ## install what the tests need, build, and run every test
+test: deps all guests examples ## install what the tests need, build, and run every test
 	$(DOTNET) test Propeller.sln -c $(CONFIGURATION) --no-build --nologo
 
-bench: deps all guests ## run the benchmarks behind docs/benchmarks.md (prints a Markdown table)
+bench: deps all guests examples ## run the benchmarks behind docs/benchmarks.md (prints a Markdown table)
 	$(DOTNET) run --project tests/Propeller.Benchmarks -c $(CONFIGURATION) --no-build -- $(BENCH)
 
 clean: ## remove build outputs (keeps data/)

@@ -10,6 +10,7 @@ namespace Propeller.WasiNn.Backends.Onnx;
 internal sealed class OnnxExecutionContext(OnnxGraph graph) : IWasiNnExecutionContext
 {
     private readonly OrtValue?[] _inputs = new OrtValue?[graph.Inputs.Length];
+    private readonly RunOptions _runOptions = new();
     private IDisposableReadOnlyCollection<OrtValue>? _outputs;
 
     public void SetInput(uint index, TensorInput tensor)
@@ -82,7 +83,7 @@ internal sealed class OnnxExecutionContext(OnnxGraph graph) : IWasiNnExecutionCo
         _outputs = null;
         try
         {
-            _outputs = graph.Session.Run(null, graph.InputNames, _inputs!, graph.OutputNames);
+            _outputs = graph.Session.Run(_runOptions, graph.InputNames, _inputs!, graph.OutputNames);
         }
         catch (OnnxRuntimeException e)
         {
@@ -121,6 +122,8 @@ internal sealed class OnnxExecutionContext(OnnxGraph graph) : IWasiNnExecutionCo
         {
             input?.Dispose();
         }
+
+        _runOptions.Dispose();
     }
 
     /// <summary>Same rank; each fixed dimension equal (a symbolic one, -1 or 0 in the metadata, takes any size).</summary>
