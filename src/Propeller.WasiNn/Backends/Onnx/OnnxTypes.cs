@@ -29,11 +29,7 @@ internal static class OnnxTypes
         _ => type.ToString().ToLowerInvariant() + " (no wasi-nn tensor type)",
     };
 
-    /// <summary>"f32 [?,3,48,192]": a symbolic or unknown dimension shows as its name or ?.</summary>
-    public static string Describe(NodeMetadata input)
-    {
-        var dims = input.Dimensions.Select((d, i) => d > 0 ? d.ToString(System.Globalization.CultureInfo.InvariantCulture)
-            : i < input.SymbolicDimensions.Length && !string.IsNullOrEmpty(input.SymbolicDimensions[i]) ? input.SymbolicDimensions[i] : "?");
-        return $"{Name(input.ElementDataType)} [{string.Join(",", dims)}]";
-    }
+    /// <summary>"f32 [?,3,48,192]": a dimension the model leaves open (symbolic) shows as ?.</summary>
+    public static string Describe(NodeMetadata input) =>
+        $"{Name(input.ElementDataType)} [{string.Join(",", input.Dimensions.Select(d => d > 0 ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?"))}]";
 }
