@@ -5,7 +5,8 @@ namespace Propeller.IntegrationTests;
 /// <summary>
 /// One manager and three proplets, one per way of running a task: the host runtime with Node's WASI
 /// (the reference the first tests used), the host runtime with <c>build/propeller-wasm</c>, and the
-/// embedded engine. Tests pin tasks to a proplet with <c>proplet_id</c>.
+/// embedded engine, which preloads the wasi-nn example's model as the named graph <c>fixture</c>.
+/// Tests pin tasks to a proplet with <c>proplet_id</c>.
 /// </summary>
 public sealed class RuntimesStack : IAsyncLifetime
 {
@@ -32,7 +33,11 @@ public sealed class RuntimesStack : IAsyncLifetime
             (PropellerWasm, Repository.Executable("propeller-wasm"), "host"),
             (Embedded, (string?)null, "embedded"),
         }.Select(async p => (p.Item1, await PropletProcess.StartForAsync(
-            Manager, p.Item2, p.Item1, extraEnvironment: new Dictionary<string, string?> { ["PROPLET_RUNTIME"] = p.Item3 })));
+            Manager, p.Item2, p.Item1, extraEnvironment: new Dictionary<string, string?>
+            {
+                ["PROPLET_RUNTIME"] = p.Item3,
+                ["PROPLET_NN_GRAPHS"] = p.Item3 == "embedded" ? $"onnx::{Repository.WasiNnFixture}" : null,
+            })));
         foreach (var (id, proplet) in await Task.WhenAll(starting))
         {
             _proplets[id] = proplet;

@@ -27,6 +27,16 @@ public static class Repository
     }
 
     /// <summary>The Node-based wasmtime-style runtime kept with the tests.</summary>
+    /// <summary>The wasi-nn example's fixture (a real ONNX classifier and input tensors; <c>make examples</c> writes it).</summary>
+    public static string WasiNnFixture => Path.Combine(Root, "examples", "wasi-nn", "fixture");
+
+    /// <summary>A wasi-nn example guest built by <c>make examples</c>: <c>classification-c</c> or <c>classification-rust</c>.</summary>
+    public static byte[] WasiNnGuest(string name)
+    {
+        var path = Path.Combine(BuildDirectory, "examples", "wasi-nn", $"{name}.wasm");
+        return File.Exists(path) ? File.ReadAllBytes(path) : throw new FileNotFoundException($"{path} is missing: run `make examples`");
+    }
+
     public static string NodeWasiRuntime => Path.Combine(Root, "tests", "tools", "wasmtime-node.mjs");
 
     private static string FindRoot()
