@@ -3,13 +3,14 @@
 // Imports the core-module ABI `wasi_ephemeral_nn` by hand (no bindings library): every parameter is
 // an i32 (pointers are 32-bit on wasm32), every result an i32 nn_errno (0 = success).
 //
-//   classification [--graph NAME] [--model PATH] [--tensor PATH] [--dims 1x3x48x192] [--top N]
+//   classification [--graph NAME] [--model PATH] [--tensor PATH] [--dims 1x3x48x192] [--top N] [--repeat N]
 //
 // Without --graph it reads the model file and calls `load` with one graph builder (the .onnx bytes),
 // encoding onnx (1), target cpu (0). With --graph it calls `load_by_name` instead (a graph the host
 // preloaded, e.g. `-S nn-graph=onnx::DIR` makes the graph named after DIR's base name).
 // Then: init_execution_context, set_input(0) with an f32 tensor of the given dims read from the tensor
-// file (raw little-endian f32), compute, get_output(0) into a buffer of 1001 f32.
+// file (raw little-endian f32), compute, get_output(0) into a buffer of 1001 f32 (--repeat N does
+// these three N times, for benchmarks).
 //
 // Output (stdout), the same lines as classification.rs:
 //   Read graph weights, size in bytes: 578966        (or, with --graph NAME: Loaded named graph: NAME)
@@ -116,12 +117,13 @@ static void check(const char *function, int32_t rc) {
 #define OUTPUT_CAPACITY 1001 // f32 values, as in Wasmtime's example
 
 static const char USAGE[] =
-    "usage: classification [--graph NAME] [--model PATH] [--tensor PATH] [--dims 1x3x48x192] [--top N]\n"
+    "usage: classification [--graph NAME] [--model PATH] [--tensor PATH] [--dims 1x3x48x192] [--top N] [--repeat N]\n"
     "  --graph NAME   use the host's preloaded graph NAME (load_by_name) instead of --model\n"
     "  --model PATH   ONNX model to load (default fixture/model.onnx)\n"
     "  --tensor PATH  input tensor, raw little-endian f32 (default fixture/tensor.bin)\n"
     "  --dims DIMS    input dimensions, e.g. 1x3x48x192 (the default)\n"
-    "  --top N        how many results to list (default 5)\n";
+    "  --top N        how many results to list (default 5)\n"
+    "  --repeat N     run set_input + compute + get_output N times (default 1; for benchmarks)\n";
 
 static void usage_error(const char *message, const char *detail) {
     if (message) fprintf(stderr, "classification: %s%s\n", message, detail ? detail : "");
@@ -299,6 +301,7 @@ int main(int argc, char **argv) {
     const char *tensor_path = "fixture/tensor.bin";
     const char *dims_text = "1x3x48x192";
     uint32_t top = 5;
+    uint32_t repeat = 1;
     setvbuf(stdout, NULL, _IOLBF, 0); // line by line, like Rust's stdout, for hosts that stream output
 
     for (int i = 1; i < argc; i++) {
@@ -307,10 +310,10 @@ int main(int argc, char **argv) {
             fputs(USAGE, stdout);
             return 0;
         }
-        static const char *const OPTIONS[] = {"--graph", "--model", "--tensor", "--dims", "--top"};
+        static const char *const OPTIONS[] = {"--graph", "--model", "--tensor", "--dims", "--top", "--repeat"};
         int which = -1;
         const char *value = NULL;
-        for (int k = 0; k < 5; k++) {
+        for (int k = 0; k < 6; k++) {
             size_t n = strlen(OPTIONS[k]);
             if (strncmp(arg, OPTIONS[k], n) == 0 && (arg[n] == '\0' || arg[n] == '=')) {
                 which = k;
@@ -330,6 +333,9 @@ int main(int argc, char **argv) {
         case 3: dims_text = value; break;
         case 4:
             if (!parse_u32(value, 1, &top)) usage_error("--top wants a whole number >= 1, not ", value);
+            break;
+        case 5:
+            if (!parse_u32(value, 1, &repeat)) usage_error("--repeat wants a whole number >= 1, not ", value);
             break;
         }
         if (which == 0 && *value == '\0') usage_error("--graph wants a name", NULL);
@@ -374,14 +380,16 @@ int main(int argc, char **argv) {
         return 1;
     }
     nn_tensor tensor = {dims, dims_len, NN_TYPE_F32, tensor_data, (uint32_t)tensor_size};
-    check("set_input", nn_set_input(ctx, 0, &tensor));
-    check("compute", nn_compute(ctx));
+    uint32_t written = 0;
+    for (uint32_t r = 0; r < repeat; r++) {
+        check("set_input", nn_set_input(ctx, 0, &tensor));
+        check("compute", nn_compute(ctx));
+        check("get_output", nn_get_output(ctx, 0, (uint8_t *)g_scores, sizeof g_scores, &written));
+    }
     printf("Executed graph inference\n");
     free(tensor_data);
 
-    // Fetch and rank the output.
-    uint32_t written = 0;
-    check("get_output", nn_get_output(ctx, 0, (uint8_t *)g_scores, sizeof g_scores, &written));
+    // Rank the output.
     if (written > sizeof g_scores || written % 4 != 0) {
         fprintf(stderr, "classification: get_output reported %u bytes written (buffer %zu bytes)\n",
                 (unsigned)written, sizeof g_scores);

@@ -2,7 +2,7 @@
 // counterpart of Wasmtime's classification example, importing the core-module ABI `wasi_ephemeral_nn`
 // by hand (every parameter an i32, every result an i32 nn_errno, 0 = success).
 //
-//   classification [--graph NAME] [--model PATH] [--tensor PATH] [--dims 1x3x48x192] [--top N]
+//   classification [--graph NAME] [--model PATH] [--tensor PATH] [--dims 1x3x48x192] [--top N] [--repeat N]
 //
 // Output lines, options, exit statuses and number formats are those of classification.c (see there):
 //   Read graph weights, size in bytes: 578966        (or, with --graph NAME: Loaded named graph: NAME)
@@ -89,12 +89,13 @@ fn check(function: &str, rc: i32) {
 const MAX_DIMS: usize = 8;
 const OUTPUT_CAPACITY: usize = 1001; // f32 values, as in Wasmtime's example
 
-const USAGE: &str = "usage: classification [--graph NAME] [--model PATH] [--tensor PATH] [--dims 1x3x48x192] [--top N]
+const USAGE: &str = "usage: classification [--graph NAME] [--model PATH] [--tensor PATH] [--dims 1x3x48x192] [--top N] [--repeat N]
   --graph NAME   use the host's preloaded graph NAME (load_by_name) instead of --model
   --model PATH   ONNX model to load (default fixture/model.onnx)
   --tensor PATH  input tensor, raw little-endian f32 (default fixture/tensor.bin)
   --dims DIMS    input dimensions, e.g. 1x3x48x192 (the default)
   --top N        how many results to list (default 5)
+  --repeat N     run set_input + compute + get_output N times (default 1; for benchmarks)
 ";
 
 fn usage_error(message: &str) -> ! {
@@ -242,8 +243,9 @@ fn main() {
     let mut tensor_path = String::from("fixture/tensor.bin");
     let mut dims_text = String::from("1x3x48x192");
     let mut top: u32 = 5;
+    let mut repeat: u32 = 1;
 
-    const OPTIONS: [&str; 5] = ["--graph", "--model", "--tensor", "--dims", "--top"];
+    const OPTIONS: [&str; 6] = ["--graph", "--model", "--tensor", "--dims", "--top", "--repeat"];
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
@@ -289,10 +291,16 @@ fn main() {
             1 => model_path = value,
             2 => tensor_path = value,
             3 => dims_text = value,
-            _ => {
+            4 => {
                 top = match parse_u32(&value, 1) {
                     Some(n) => n,
                     None => usage_error(&format!("--top wants a whole number >= 1, not {}", value)),
+                }
+            }
+            _ => {
+                repeat = match parse_u32(&value, 1) {
+                    Some(n) => n,
+                    None => usage_error(&format!("--repeat wants a whole number >= 1, not {}", value)),
                 }
             }
         }
@@ -354,16 +362,18 @@ fn main() {
         data: tensor_data.as_ptr(),
         data_len: tensor_data.len() as u32,
     };
-    check("set_input", unsafe { set_input(ctx, 0, &tensor) });
-    check("compute", unsafe { compute(ctx) });
-    println!("Executed graph inference");
-    drop(tensor_data);
-
-    // Fetch and rank the output.
     let mut scores = [0f32; OUTPUT_CAPACITY];
     let capacity = (OUTPUT_CAPACITY * 4) as u32;
     let mut written: u32 = 0;
-    check("get_output", unsafe { get_output(ctx, 0, scores.as_mut_ptr() as *mut u8, capacity, &mut written) });
+    for _ in 0..repeat {
+        check("set_input", unsafe { set_input(ctx, 0, &tensor) });
+        check("compute", unsafe { compute(ctx) });
+        check("get_output", unsafe { get_output(ctx, 0, scores.as_mut_ptr() as *mut u8, capacity, &mut written) });
+    }
+    println!("Executed graph inference");
+    drop(tensor_data);
+
+    // Rank the output.
     if written > capacity || written % 4 != 0 {
         eprintln!(
             "classification: get_output reported {} bytes written (buffer {} bytes)",
