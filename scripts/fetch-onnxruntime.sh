@@ -28,6 +28,10 @@ if [ -f "$stamp" ] && [ -f "$out/native/libonnxruntime.so" ] && [ -f "$out/manag
   exit 0
 fi
 
+for tool in curl tar sha256sum; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "error: $tool is needed to fetch ONNX Runtime (apt-get install $tool)" >&2; exit 1; }
+done
+
 # download URL SHA256 → path of the verified file (reused when already there and intact)
 download() {
   local url="$1" sha="$2" file="$downloads/$(basename "$1")"
