@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Net.Http.Json;
-using System.Runtime.InteropServices;
 using System.Text.Json;
-using Microsoft.ML.OnnxRuntime;
 using Propeller.Testing;
+using Propeller.WasiNn.Tests;
 
 namespace Propeller.IntegrationTests;
 
@@ -35,7 +33,7 @@ public sealed class WasiNnFlowTests(RuntimesStack stack) : IClassFixture<Runtime
         var results = done.GetProperty("results").GetString()!;
         Assert.StartsWith("Read graph weights, size in bytes: 578966\nLoaded graph into wasi-nn with ID: 0\nCreated wasi-nn execution context with ID: 0\n", results);
         Assert.Contains("Executed graph inference\nFound results, sorted top 5: [InferenceResult(0, ", results);
-        AssertSameAsOnnxRuntime(results, "tensor.bin");
+        Classification.AssertSameAsDirect(results, "tensor.bin");
     }
 
     [Fact]
@@ -50,7 +48,7 @@ public sealed class WasiNnFlowTests(RuntimesStack stack) : IClassFixture<Runtime
         var results = done.GetProperty("results").GetString()!;
         Assert.StartsWith("Loaded named graph: fixture\nLoaded graph into wasi-nn with ID: 0\n", results);
         Assert.Contains("Found results, sorted top 5: [InferenceResult(1, ", results);
-        AssertSameAsOnnxRuntime(results, "tensor-flipped.bin");
+        Classification.AssertSameAsDirect(results, "tensor-flipped.bin");
     }
 
     [Fact]
@@ -77,23 +75,5 @@ public sealed class WasiNnFlowTests(RuntimesStack stack) : IClassFixture<Runtime
 
         Assert.Equal(encodings, metadata.GetProperty("nn_encodings").GetRawText().Replace(" ", "", StringComparison.Ordinal));
         Assert.Equal(graphs, metadata.GetProperty("nn_graphs").GetRawText().Replace(" ", "", StringComparison.Ordinal));
-    }
-
-    /// <summary>The guest's last line (<c>Output 0: N values: …</c>) against a direct ONNX Runtime run, within 1e-5.</summary>
-    private static void AssertSameAsOnnxRuntime(string results, string tensorFile)
-    {
-        var line = results.Split('\n').Single(l => l.StartsWith("Output 0: ", StringComparison.Ordinal));
-        var actual = line[(line.IndexOf(':', 10) + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            .Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-
-        var input = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(Repository.WasiNnFixture, tensorFile))).ToArray();
-        using var session = new InferenceSession(Path.Combine(Repository.WasiNnFixture, "model.onnx"));
-        using var value = OrtValue.CreateTensorValueFromMemory(input, [1, 3, 48, 192]);
-        using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, session.InputNames, [value], session.OutputNames);
-        var expected = outputs[0].GetTensorDataAsSpan<float>().ToArray();
-
-        Assert.Equal(expected.Length, actual.Length);
-        Assert.All(expected.Zip(actual), pair => Assert.True(Math.Abs(pair.First - pair.Second) <= 1e-5, $"{pair.Second} is not {pair.First} within 1e-5"));
     }
 }

@@ -35,10 +35,7 @@ public sealed class ClassificationGuestTests : IDisposable
         Assert.Contains("Executed graph inference", lines);
         Assert.Contains(lines, l => l.StartsWith($"Found results, sorted top 5: [InferenceResult({topClass}, ", StringComparison.Ordinal));
 
-        var expected = Classification.Direct(tensor);
-        var actual = Classification.OutputValues(result.Stdout);
-        Assert.Equal(expected.Length, actual.Length);
-        Assert.All(expected.Zip(actual), pair => Assert.True(Math.Abs(pair.First - pair.Second) <= 1e-5, $"{pair.Second} is not {pair.First} within 1e-5"));
+        Classification.AssertSameAsDirect(result.Stdout, tensor);
     }
 
     [Fact]
@@ -56,7 +53,7 @@ public sealed class ClassificationGuestTests : IDisposable
         {
             Assert.Equal(0, result.ExitCode);
             Assert.StartsWith("Loaded named graph: fixture\nLoaded graph into wasi-nn with ID: 0\n", result.Stdout);
-            Assert.Equal(Classification.Direct("tensor.bin"), Classification.OutputValues(result.Stdout), (a, b) => Math.Abs(a - b) <= 1e-5);
+            Classification.AssertSameAsDirect(result.Stdout, "tensor.bin");
         }
     }
 
@@ -68,11 +65,10 @@ public sealed class ClassificationGuestTests : IDisposable
 
         var results = await Task.WhenAll(tensors.Select(t => RunAsync(t.Length % 2 == 0 ? "c" : "rust", ["-S", "nn"], "--graph", "fixture", "--tensor", $"fixture/{t}")));
 
-        var direct = tensors.Distinct().ToDictionary(t => t, Classification.Direct);
         for (var i = 0; i < tensors.Length; i++)
         {
             Assert.Equal(0, results[i].ExitCode);
-            Assert.Equal(direct[tensors[i]], Classification.OutputValues(results[i].Stdout), (a, b) => Math.Abs(a - b) <= 1e-5);
+            Classification.AssertSameAsDirect(results[i].Stdout, tensors[i]);
         }
     }
 

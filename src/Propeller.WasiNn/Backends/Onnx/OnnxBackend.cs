@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Propeller.WasiNn.Backends.Onnx;
@@ -27,7 +28,11 @@ public sealed class OnnxBackend(OnnxBackendOptions? options = null) : IWasiNnBac
         }
 
         CheckTarget(target);
-        return Create(options => new InferenceSession(builders[0].ToArray(), options), "the model");
+        // The host already copied the bytes out of guest memory into an array of their own: use it as is.
+        var model = MemoryMarshal.TryGetArray(builders[0], out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : builders[0].ToArray();
+        return Create(options => new InferenceSession(model, options), "the model");
     }
 
     public IWasiNnGraph LoadDirectory(string directory, ExecutionTarget target)
