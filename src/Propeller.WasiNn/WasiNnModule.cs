@@ -88,7 +88,7 @@ internal sealed class WasiNnModule : IHostModule
             throw new WasiNnException(NnErrno.InvalidArgument, $"{buildersLen} graph builders: a graph takes 1 to {MaxBuilders}");
         }
 
-        memory.Slice(outGraph, 4);
+        memory.Slice(outGraph, 4); // a bad out-pointer fails before the (slow) load, not after it
         var table = memory.Slice(buildersPtr, buildersLen * 8);
         var encoding = (GraphEncoding)encodingCode;
         if (encoding == GraphEncoding.Autodetect)
