@@ -1,7 +1,7 @@
-using Propeller.WasiNn;
 using Propeller.Core.Configuration;
 using Propeller.Mqtt;
 using Propeller.Proplet.Runtimes;
+using Propeller.WasiNn;
 
 namespace Propeller.Proplet;
 
