@@ -9,4 +9,14 @@ public sealed class AliveMessage
 
     /// <summary>Tasks running on the proplet right now (not in upstream; informative).</summary>
     public int? RunningTasks { get; set; }
+
+    /// <summary>
+    /// The tasks the proplet runs or has finished without the broker acknowledging the result yet (not in
+    /// upstream). The manager compares it with what it placed there to find starts that never arrived and
+    /// runs the proplet lost.
+    /// </summary>
+    public List<Guid>? Tasks { get; set; }
+
+    /// <summary>The proplet's heartbeat interval (<c>"10s"</c>); it counts as alive for three of them. Not in upstream.</summary>
+    public string? LivelinessInterval { get; set; }
 }

@@ -14,6 +14,12 @@ public sealed class ResultMessage
     /// <summary>Empty or absent when the task succeeded.</summary>
     public string? Error { get; set; }
 
+    /// <summary>The placement this result belongs to (<see cref="StartMessage.Attempt"/>); a result of an older one is ignored.</summary>
+    public int? Attempt { get; set; }
+
+    /// <summary>True when the proplet no longer knows a run it had confirmed (it restarted): the run is lost, not failed by the guest.</summary>
+    public bool? Lost { get; set; }
+
     /// <summary>The guest's exit code when it ran as a command (not in upstream; informative).</summary>
     public int? ExitCode { get; set; }
 }

@@ -25,6 +25,20 @@ public sealed class StartMessage
     /// <summary>The task's run deadline as a duration (<c>30s</c>); absent means the proplet's default.</summary>
     public string? Timeout { get; set; }
 
+    /// <summary>
+    /// Which placement of the task this is (1 for the first; a retry after a lost proplet counts up). A proplet
+    /// runs each (id, attempt) once: a redelivered start is ignored, or answered with the result it already has.
+    /// Absent from upstream's managers; treated as 0.
+    /// </summary>
+    public int Attempt { get; set; }
+
+    /// <summary>
+    /// Set when the manager asks again about a task it had placed and has not heard the end of (after its own
+    /// restart, or because the proplet's heartbeat no longer lists it). A proplet that has the result sends it
+    /// again; one that runs it ignores this; one that never heard of a task it had confirmed reports it lost.
+    /// </summary>
+    public bool Recover { get; set; }
+
     /// <summary>The proplet that must run it; every other proplet ignores the message.</summary>
     public string PropletId { get; set; } = "";
 }

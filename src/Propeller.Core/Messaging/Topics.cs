@@ -19,6 +19,8 @@ public sealed class Topics
 
     public string ManagerStop => $"{Base}/control/manager/stop";
 
+    public string ManagerDiscover => $"{Base}/control/manager/discover";
+
     /// <summary>What proplets subscribe to.</summary>
     public string ManagerAll => $"{Base}/control/manager/+";
 
@@ -27,6 +29,8 @@ public sealed class Topics
     public string PropletAlive => $"{Base}/control/proplet/alive";
 
     public string PropletResults => $"{Base}/control/proplet/results";
+
+    public string PropletRunning => $"{Base}/control/proplet/running";
 
     /// <summary>What the manager subscribes to.</summary>
     public string PropletAll => $"{Base}/control/proplet/+";

@@ -26,6 +26,15 @@ public sealed class PropletMetadata
     /// <summary>How the proplet runs wasm, e.g. <c>host:/usr/local/bin/wasmtime</c>.</summary>
     public string? WasmRuntime { get; set; }
 
+    /// <summary>What <c>&lt;runtime&gt; --version</c> printed for a host runtime, or the embedded engine's version (not in upstream).</summary>
+    public string? WasmRuntimeVersion { get; set; }
+
+    /// <summary>How many tasks it runs at once (PROPLET_MAX_TASKS); absent means no limit. Not in upstream.</summary>
+    public int? MaxTasks { get; set; }
+
+    /// <summary>Its heartbeat interval (<c>"10s"</c>). Not in upstream.</summary>
+    public string? LivelinessInterval { get; set; }
+
     /// <summary>The wasi-nn graph encodings its tasks can load, e.g. <c>["onnx"]</c> (not in upstream).</summary>
     public List<string>? NnEncodings { get; set; }
 

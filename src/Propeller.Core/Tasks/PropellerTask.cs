@@ -56,6 +56,18 @@ public sealed class PropellerTask
     /// <summary>Why a Pending task is still waiting (e.g. no proplet alive); absent otherwise. Not in upstream.</summary>
     public string? PendingReason { get; set; }
 
+    /// <summary>
+    /// How often the task may be placed again after its proplet was lost mid-run (default 0: it fails
+    /// with "proplet … lost"). Not in upstream.
+    /// </summary>
+    public int MaxRetries { get; set; }
+
+    /// <summary>How many times the task has been sent to a proplet since it was last started by a user (0: not yet). Not in upstream.</summary>
+    public int Attempt { get; set; }
+
+    /// <summary>Every state change with its time, oldest first. Not in upstream.</summary>
+    public List<TaskTransition> Transitions { get; set; } = [];
+
     public DateTime StartTime { get; set; }
 
     public DateTime FinishTime { get; set; }

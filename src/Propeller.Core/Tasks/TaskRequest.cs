@@ -28,4 +28,7 @@ public sealed class TaskRequest
     public bool? Encrypted { get; set; }
 
     public string? PropletId { get; set; }
+
+    /// <summary>How often the task may be placed again when its proplet is lost mid-run (0 to 10).</summary>
+    public int? MaxRetries { get; set; }
 }

@@ -24,4 +24,7 @@ public interface ITaskStore
 
     /// <summary>Pending tasks a user asked to start that still wait for a proplet, oldest first.</summary>
     Task<IReadOnlyList<Guid>> ListWaitingAsync(CancellationToken cancellationToken);
+
+    /// <summary>Tasks placed on a proplet that have not ended (Scheduled or Running), without modules, oldest first.</summary>
+    Task<IReadOnlyList<PropellerTask>> ListActiveAsync(CancellationToken cancellationToken);
 }

@@ -12,10 +12,10 @@ namespace Propeller.Manager.Storage;
 public sealed class SqliteTaskStore(string path) : ITaskStore
 {
     private const string Columns =
-        "id, name, state, image_url, file, cli_args, inputs, env, daemon, encrypted, proplet_id, pinned, results, error, pending_reason, start_time, finish_time, created_at, updated_at, timeout";
+        "id, name, state, image_url, file, cli_args, inputs, env, daemon, encrypted, proplet_id, pinned, results, error, pending_reason, start_time, finish_time, created_at, updated_at, timeout, max_retries, attempt, transitions";
 
     private const string ColumnsWithoutFile =
-        "id, name, state, image_url, NULL, cli_args, inputs, env, daemon, encrypted, proplet_id, pinned, results, error, pending_reason, start_time, finish_time, created_at, updated_at, timeout";
+        "id, name, state, image_url, NULL, cli_args, inputs, env, daemon, encrypted, proplet_id, pinned, results, error, pending_reason, start_time, finish_time, created_at, updated_at, timeout, max_retries, attempt, transitions";
 
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
@@ -57,18 +57,24 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
                 finish_time    INTEGER NOT NULL,
                 created_at     INTEGER NOT NULL,
                 updated_at     INTEGER NOT NULL,
-                timeout        TEXT
+                timeout        TEXT,
+                max_retries    INTEGER NOT NULL DEFAULT 0,
+                attempt        INTEGER NOT NULL DEFAULT 0,
+                transitions    TEXT
             );
             CREATE INDEX IF NOT EXISTS tasks_state ON tasks(state);
             """, cancellationToken);
         await AddColumnIfMissingAsync(connection, "timeout", "TEXT", cancellationToken);
+        await AddColumnIfMissingAsync(connection, "max_retries", "INTEGER NOT NULL DEFAULT 0", cancellationToken);
+        await AddColumnIfMissingAsync(connection, "attempt", "INTEGER NOT NULL DEFAULT 0", cancellationToken);
+        await AddColumnIfMissingAsync(connection, "transitions", "TEXT", cancellationToken);
     }
 
     public async Task AddAsync(PropellerTask task, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO tasks ({Columns}) VALUES ($id, $name, $state, $image_url, $file, $cli_args, $inputs, $env, $daemon, $encrypted, $proplet_id, $pinned, $results, $error, $pending_reason, $start_time, $finish_time, $created_at, $updated_at, $timeout)";
+        command.CommandText = $"INSERT INTO tasks ({Columns}) VALUES ($id, $name, $state, $image_url, $file, $cli_args, $inputs, $env, $daemon, $encrypted, $proplet_id, $pinned, $results, $error, $pending_reason, $start_time, $finish_time, $created_at, $updated_at, $timeout, $max_retries, $attempt, $transitions)";
         Bind(command, task);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -119,7 +125,8 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
             UPDATE tasks SET name=$name, state=$state, image_url=$image_url, file=$file, cli_args=$cli_args,
                 inputs=$inputs, env=$env, daemon=$daemon, encrypted=$encrypted, proplet_id=$proplet_id, pinned=$pinned,
                 results=$results, error=$error, pending_reason=$pending_reason, start_time=$start_time,
-                finish_time=$finish_time, created_at=$created_at, updated_at=$updated_at, timeout=$timeout
+                finish_time=$finish_time, created_at=$created_at, updated_at=$updated_at, timeout=$timeout,
+                max_retries=$max_retries, attempt=$attempt, transitions=$transitions
             WHERE id=$id
             """;
         Bind(command, task);
@@ -149,6 +156,23 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
         }
 
         return ids;
+    }
+
+    public async Task<IReadOnlyList<PropellerTask>> ListActiveAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {ColumnsWithoutFile} FROM tasks WHERE state IN ($scheduled, $running) ORDER BY seq";
+        command.Parameters.AddWithValue("$scheduled", (int)TaskState.Scheduled);
+        command.Parameters.AddWithValue("$running", (int)TaskState.Running);
+        var tasks = new List<PropellerTask>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            tasks.Add(Read(reader));
+        }
+
+        return tasks;
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
@@ -202,6 +226,9 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
         p.AddWithValue("$created_at", task.CreatedAt.Ticks);
         p.AddWithValue("$updated_at", task.UpdatedAt.Ticks);
         p.AddWithValue("$timeout", (object?)task.Timeout ?? DBNull.Value);
+        p.AddWithValue("$max_retries", task.MaxRetries);
+        p.AddWithValue("$attempt", task.Attempt);
+        p.AddWithValue("$transitions", ToJson(task.Transitions, PropellerJsonContext.Default.ListTaskTransition));
     }
 
     private static object ToJson<T>(T? value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
@@ -230,6 +257,9 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
         CreatedAt = Utc(r.GetInt64(17)),
         UpdatedAt = Utc(r.GetInt64(18)),
         Timeout = r.IsDBNull(19) ? null : r.GetString(19),
+        MaxRetries = r.GetInt32(20),
+        Attempt = r.GetInt32(21),
+        Transitions = r.IsDBNull(22) ? [] : JsonSerializer.Deserialize(r.GetString(22), PropellerJsonContext.Default.ListTaskTransition) ?? [],
     };
 
     private static JsonElement ParseJson(string json)

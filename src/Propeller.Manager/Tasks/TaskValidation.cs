@@ -13,6 +13,9 @@ public static class TaskValidation
     /// <summary>The longest run deadline a task may ask for.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(7);
 
+    /// <summary>Enough to ride out a few lost proplets; more would hide a task that kills every proplet it lands on.</summary>
+    public const int MaxRetries = 10;
+
     /// <summary>
     /// The task's <c>timeout</c> as a canonical duration (<c>"90"</c> and <c>90</c> become <c>"1m30s"</c>),
     /// or null when absent. A number is seconds; a string is a duration such as <c>30s</c> or <c>500ms</c>.
@@ -121,6 +124,11 @@ public static class TaskValidation
         if (request.ImageUrl is { Length: > MaxItemLength })
         {
             throw ApiError.BadRequest($"image_url is longer than {MaxItemLength} characters");
+        }
+
+        if (request.MaxRetries is < 0 or > MaxRetries)
+        {
+            throw ApiError.BadRequest($"max_retries must be from 0 to {MaxRetries}; {request.MaxRetries} was sent");
         }
 
         if (request.PropletId is { } propletId && (propletId.Length > MaxNameLength || propletId.Any(char.IsControl)))
