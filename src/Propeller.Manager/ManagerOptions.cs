@@ -39,8 +39,15 @@ public sealed record ManagerOptions
 
     public long MaxUploadBytes { get; init; } = 64L * 1024 * 1024;
 
-    /// <summary>A proplet is alive while its last heartbeat is younger than this (3 × the proplets' 10 s interval).</summary>
+    /// <summary>
+    /// How long a proplet that does not report its heartbeat interval (upstream's) counts as alive after its
+    /// last heartbeat; ours count for three of their intervals. Also how long a restarted manager waits for the
+    /// proplets of running tasks to report in.
+    /// </summary>
     public TimeSpan PropletAliveTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a started task may wait for a proplet that can run it before it fails saying what was missing.</summary>
+    public TimeSpan PendingTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     public static ManagerOptions FromSettings(Settings s)
     {
@@ -82,6 +89,7 @@ public sealed record ManagerOptions
             SqlitePath = s.GetOrDefault(Path.Combine("data", "propeller.db"), "MANAGER_SQLITE_PATH"),
             MaxUploadBytes = s.GetInt(64, 1, 1024, "MANAGER_MAX_UPLOAD_MB") * 1024L * 1024,
             PropletAliveTimeout = s.GetDuration(TimeSpan.FromSeconds(30), "MANAGER_PROPLET_ALIVE_TIMEOUT"),
+            PendingTimeout = s.GetDuration(TimeSpan.FromMinutes(10), "MANAGER_PENDING_TIMEOUT"),
         };
     }
 }

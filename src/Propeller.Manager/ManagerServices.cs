@@ -9,7 +9,7 @@ namespace Propeller.Manager;
 
 public static class ManagerServices
 {
-    /// <summary>Registers the manager's parts. Hosted services start in this order: broker, message handler, MQTT client, placer.</summary>
+    /// <summary>Registers the manager's parts. Hosted services start in this order: broker, message handler, MQTT client, placer, liveness monitor.</summary>
     public static WebApplicationBuilder AddManagerServices(this WebApplicationBuilder builder, ManagerOptions options)
     {
         var services = builder.Services;
@@ -18,6 +18,11 @@ public static class ManagerServices
         services.AddSingleton<ITaskStore>(new SqliteTaskStore(options.SqlitePath));
         services.AddSingleton<PropletRegistry>();
         services.AddSingleton<PropletSelector>();
+        services.AddSingleton<StripedLock>();
+        services.AddSingleton<ControlMessages>();
+        services.AddSingleton<TaskPlacer>();
+        services.AddSingleton<TaskRecovery>();
+        services.AddSingleton<TaskReports>();
         services.AddSingleton<TaskService>();
 
         services.AddSingleton<EmbeddedBroker>();
@@ -27,6 +32,7 @@ public static class ManagerServices
         services.AddHostedService<InboundProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<ManagerMqtt>());
         services.AddHostedService<WaitingTaskPlacer>();
+        services.AddHostedService<PropletLivenessMonitor>();
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxUploadBytes * 2);
         services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = options.MaxUploadBytes);

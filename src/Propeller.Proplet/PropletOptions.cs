@@ -52,6 +52,9 @@ public sealed record PropletOptions
     /// <summary>The graph encodings to report instead of the runtime's own (PROPLET_NN_ENCODINGS), e.g. for a custom wasmtime build.</summary>
     public IReadOnlyList<string>? NnEncodings { get; init; }
 
+    /// <summary>How many tasks it runs at once (PROPLET_MAX_TASKS); the manager places no more. Null: no limit.</summary>
+    public int? MaxTasks { get; init; }
+
     /// <summary>The largest module fetched from an image_url.</summary>
     public long MaxModuleBytes { get; init; } = 256L * 1024 * 1024;
 
@@ -87,6 +90,7 @@ public sealed record PropletOptions
             NnGraphs = ParseGraphs(s.Get("PROPLET_NN_GRAPHS")),
             NnThreads = s.GetInt(0, 0, 256, "PROPLET_NN_THREADS"),
             NnEncodings = ParseEncodings(s.Get("PROPLET_NN_ENCODINGS")),
+            MaxTasks = s.Get("PROPLET_MAX_TASKS") is null ? null : s.GetInt(0, 1, 100_000, "PROPLET_MAX_TASKS"),
         };
     }
 

@@ -75,8 +75,9 @@ public sealed class SeedsFlowTests(LocalStack stack) : IClassFixture<LocalStack>
         (await TaskCalls.UploadAsync(stack.Http, id, Repository.Guest("sleep"))).Dispose();
         (await TaskCalls.StartAsync(stack.Http, id)).Dispose();
         await stack.Proplet.WaitForLogAsync($"Executing task {id}", TimeSpan.FromSeconds(30));
-        var running = await TaskCalls.GetAsync(stack.Http, id);
-        Assert.Equal(2, running.GetProperty("state").GetInt32());
+        // Scheduled (1) until the proplet confirms the run has begun, then Running (2).
+        var running = await TaskCalls.WaitForStateAsync(stack.Http, id, s => s == 2, "the proplet's confirmation");
+        Assert.Equal([0, 1, 2], running.GetProperty("transitions").EnumerateArray().Select(t => t.GetProperty("state").GetInt32()));
 
         using var stop = await stack.Http.PostAsync(new Uri($"/tasks/{id}/stop", UriKind.Relative), null);
         Assert.Equal("""{"stopped":true}""", await stop.Content.ReadAsStringAsync());

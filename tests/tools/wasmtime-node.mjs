@@ -16,6 +16,11 @@ function usage(message) {
 }
 
 const argv = process.argv.slice(2);
+if (argv[0] === "--version") {
+  // Proplets report their runtime's version (`<runtime> --version`) when they announce themselves.
+  process.stdout.write(`wasmtime-node 1.0 (node ${process.version})\n`);
+  process.exit(0);
+}
 if (argv[0] === "run") argv.shift();
 
 const preopens = {};

@@ -26,9 +26,9 @@ public sealed class StartMessage
     public string? Timeout { get; set; }
 
     /// <summary>
-    /// Which placement of the task this is (1 for the first; a retry after a lost proplet counts up). A proplet
-    /// runs each (id, attempt) once: a redelivered start is ignored, or answered with the result it already has.
-    /// Absent from upstream's managers; treated as 0.
+    /// Which placement of the task this is (counts up with every start and retry, never reused). A proplet runs
+    /// each (id, attempt) once: a redelivered start is ignored, or answered with the result it already has.
+    /// Upstream's managers send none (0): such starts always run.
     /// </summary>
     public int Attempt { get; set; }
 

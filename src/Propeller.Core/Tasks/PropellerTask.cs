@@ -62,8 +62,15 @@ public sealed class PropellerTask
     /// </summary>
     public int MaxRetries { get; set; }
 
-    /// <summary>How many times the task has been sent to a proplet since it was last started by a user (0: not yet). Not in upstream.</summary>
+    /// <summary>
+    /// Numbers the task's placements on proplets (0: never placed); each start and each retry takes the next one,
+    /// so a proplet tells a new run from a redelivered start, and the manager tells a current result from a late one.
+    /// Not in upstream.
+    /// </summary>
     public int Attempt { get; set; }
+
+    /// <summary>How often the task was placed again after a lost proplet since a user last started it. Not in upstream.</summary>
+    public int Retries { get; set; }
 
     /// <summary>Every state change with its time, oldest first. Not in upstream.</summary>
     public List<TaskTransition> Transitions { get; set; } = [];

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Propeller.Core.Configuration;
 using Propeller.Core.Json;
 using Propeller.Mqtt;
 using Propeller.Manager.Proplets;
@@ -7,13 +8,14 @@ using Propeller.Manager.Tasks;
 namespace Propeller.Manager.Messaging;
 
 /// <summary>
-/// Handles what proplets publish (create, alive, results), one message at a time in arrival order.
+/// Handles what proplets publish (create, alive, running, results), one message at a time in arrival order.
 /// A malformed message is logged and dropped; it never stops the flow.
 /// </summary>
 public sealed class InboundProcessor(
     ManagerMqtt mqtt,
     PropletRegistry registry,
-    TaskService tasks,
+    TaskReports reports,
+    TaskRecovery recovery,
     ILogger<InboundProcessor> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -52,7 +54,17 @@ public sealed class InboundProcessor(
                 throw new JsonException("a result needs task_id and proplet_id");
             }
 
-            await tasks.HandleResultAsync(result, cancellationToken);
+            await reports.ResultAsync(result, cancellationToken);
+        }
+        else if (message.Topic == topics.PropletRunning)
+        {
+            var running = JsonSerializer.Deserialize(payload, PropellerJsonContext.Default.RunningMessage);
+            if (running is null || running.TaskId == Guid.Empty || string.IsNullOrEmpty(running.PropletId))
+            {
+                throw new JsonException("a running message needs task_id and proplet_id");
+            }
+
+            await reports.RunningAsync(running, cancellationToken);
         }
         else if (message.Topic == topics.PropletAlive)
         {
@@ -64,12 +76,24 @@ public sealed class InboundProcessor(
 
             if (alive.Status == "offline")
             {
-                registry.MarkOffline(alive.PropletId);
+                registry.MarkOffline(alive.PropletId, "its connection to the broker dropped, or it said goodbye (offline)");
                 logger.LogWarning("Proplet {PropletId} went offline", alive.PropletId);
             }
             else
             {
-                registry.Heartbeat(alive.PropletId);
+                var known = registry.IsKnown(alive.PropletId);
+                registry.Heartbeat(alive.PropletId, alive.LivelinessInterval);
+                if (!known)
+                {
+                    // Heard before its announcement (the manager restarted behind an external broker): ask for it.
+                    await mqtt.PublishDiscoverAsync(cancellationToken);
+                }
+
+                if (alive.Tasks is { } reported)
+                {
+                    var interval = Duration.TryParse(alive.LivelinessInterval, out var parsed) ? parsed : TimeSpan.FromSeconds(10);
+                    await recovery.CheckReportedAsync(alive.PropletId, reported, interval, cancellationToken);
+                }
             }
         }
         else if (message.Topic == topics.PropletCreate)

@@ -20,6 +20,7 @@ public sealed class ManagerMqtt(
     private readonly CancellationTokenSource _stopping = new();
     private MqttClient? _client;
     private Task? _connecting;
+    private volatile bool _subscribed;
 
     public Topics Topics => _topics;
 
@@ -41,11 +42,19 @@ public sealed class ManagerMqtt(
                 ClientId = options.ClientId,
                 Username = options.ClientKey is null ? null : options.ClientId,
                 Password = options.ClientKey,
+                // The broker keeps the manager's subscription and queues proplets' results while the manager is away.
+                CleanSession = false,
             },
             clientLogger);
         _client.MessageHandler = Handler ?? throw new InvalidOperationException("no handler for proplets' messages");
         _client.ConnectionChanged += connected =>
+        {
             logger.Log(connected ? LogLevel.Information : LogLevel.Warning, connected ? "Connected to MQTT broker {Host}:{Port}" : "Lost the MQTT broker {Host}:{Port}; reconnecting", host, port);
+            if (connected && _subscribed)
+            {
+                _ = PublishDiscoverAsync(_stopping.Token);
+            }
+        };
 
         // Keep trying in the background: the REST API is useful (and says what is wrong) while the broker is away.
         _connecting = ConnectUntilReadyAsync(host, port, _stopping.Token);
@@ -72,6 +81,20 @@ public sealed class ManagerMqtt(
     public Task PublishStopAsync(StopMessage message, CancellationToken cancellationToken) =>
         PublishAsync(_topics.ManagerStop, JsonSerializer.SerializeToUtf8Bytes(message, PropellerJsonContext.Default.StopMessage), cancellationToken);
 
+    /// <summary>Asks every proplet to announce itself again (after the manager's start or a reconnect). Best effort.</summary>
+    public async Task PublishDiscoverAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var discover = new DiscoverMessage { ManagerId = options.ClientId };
+            await PublishAsync(_topics.ManagerDiscover, JsonSerializer.SerializeToUtf8Bytes(discover, PropellerJsonContext.Default.DiscoverMessage), cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or MqttConnectionException or InvalidOperationException)
+        {
+            logger.LogDebug("Discovery request not sent: {Reason}", e.Message);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_client is not null)
@@ -94,7 +117,9 @@ public sealed class ManagerMqtt(
         if (connected)
         {
             await client.SubscribeAsync(_topics.PropletAll, options.MqttQos, cancellationToken);
+            _subscribed = true;
             logger.LogInformation("Listening to proplets on {Topic}", _topics.PropletAll);
+            await PublishDiscoverAsync(cancellationToken);
         }
     }
 }

@@ -1,19 +1,23 @@
 using System.Collections.Concurrent;
+using Propeller.Core.Configuration;
 using Propeller.Core.Proplets;
 
 namespace Propeller.Manager.Proplets;
 
 /// <summary>
-/// The proplets the manager has heard from. Kept in memory: proplets announce themselves again with
-/// every heartbeat, so a restarted manager knows the fleet again within one liveliness interval.
+/// The proplets the manager has heard from, kept in memory: proplets announce themselves again when the
+/// manager asks (<c>control/manager/discover</c>) and on every reconnect, so a restarted manager knows the
+/// fleet again within one heartbeat. A proplet is alive while its last heartbeat is younger than three of
+/// its intervals and its connection has not dropped (the broker's will message).
 /// </summary>
 public sealed class PropletRegistry(ManagerOptions options, TimeProvider time)
 {
     private const int AliveHistoryLength = 10;
+    private const int HeartbeatsPerLife = 3;
 
     private readonly ConcurrentDictionary<string, Entry> _proplets = new(StringComparer.Ordinal);
 
-    /// <summary>Raised when a proplet is heard from after being unknown or offline: waiting tasks may now be placed.</summary>
+    /// <summary>Raised when a proplet may take a task it could not before: it appeared, came back, or a task on it ended.</summary>
     public event Action<string>? BecameAvailable;
 
     public void Announce(string id, string? name, PropletMetadata? metadata)
@@ -25,19 +29,25 @@ public sealed class PropletRegistry(ManagerOptions options, TimeProvider time)
             entry.Metadata = metadata ?? entry.Metadata;
         }
 
-        Heartbeat(id);
+        Heartbeat(id, metadata?.LivelinessInterval);
     }
 
-    public void Heartbeat(string id)
+    /// <param name="interval">The proplet's heartbeat interval as it reports it (<c>"10s"</c>); null keeps what is known.</param>
+    public void Heartbeat(string id, string? interval = null)
     {
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = Now;
         var entry = _proplets.GetOrAdd(id, static key => new Entry(key));
         bool wasAvailable;
         lock (entry)
         {
             wasAvailable = IsAlive(entry, now);
+            if (Duration.TryParse(interval, out var parsed) && parsed > TimeSpan.Zero)
+            {
+                entry.AliveTimeout = parsed * HeartbeatsPerLife;
+            }
+
             entry.LastAliveAt = now;
-            entry.Offline = false;
+            entry.OfflineReason = null;
             entry.AliveHistory.Add(now);
             if (entry.AliveHistory.Count > AliveHistoryLength)
             {
@@ -52,44 +62,93 @@ public sealed class PropletRegistry(ManagerOptions options, TimeProvider time)
     }
 
     /// <summary>The proplet said it is going away, or the broker published its will: not alive until it is heard again.</summary>
-    public void MarkOffline(string id)
+    public void MarkOffline(string id, string reason)
     {
         if (_proplets.TryGetValue(id, out var entry))
         {
             lock (entry)
             {
-                entry.Offline = true;
+                entry.OfflineReason = reason;
             }
         }
     }
 
     public void TaskPlaced(string id) => Adjust(id, +1);
 
-    public void TaskEnded(string id) => Adjust(id, -1);
+    public void TaskEnded(string id)
+    {
+        Adjust(id, -1);
+        BecameAvailable?.Invoke(id);
+    }
+
+    /// <summary>Sets every proplet's task count from the store (the truth after a restart, and a correction for any drift).</summary>
+    public void SyncTaskCounts(IReadOnlyDictionary<string, int> activeTasks)
+    {
+        foreach (var (id, count) in activeTasks)
+        {
+            var entry = _proplets.GetOrAdd(id, static key => new Entry(key));
+            lock (entry)
+            {
+                entry.TaskCount = count;
+            }
+        }
+
+        foreach (var entry in _proplets.Values.Where(e => !activeTasks.ContainsKey(e.Id)))
+        {
+            lock (entry)
+            {
+                entry.TaskCount = 0;
+            }
+        }
+    }
 
     public bool IsAlive(string id) =>
-        _proplets.TryGetValue(id, out var entry) && IsAlive(entry, time.GetUtcNow().UtcDateTime);
+        _proplets.TryGetValue(id, out var entry) && IsAlive(entry, Now);
 
-    /// <summary>The alive proplet with the fewest tasks, or null when none is alive.</summary>
-    public string? LeastLoadedAlive()
+    /// <summary>True once the proplet has been heard from since the manager started.</summary>
+    public bool IsKnown(string id) =>
+        _proplets.TryGetValue(id, out var entry) && entry.LastAliveAt != default;
+
+    /// <summary>Why a proplet is not alive, in words for a task's error; null when it is alive.</summary>
+    public string? WhyNotAlive(string id)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        return _proplets.Values
-            .Where(e => IsAlive(e, now))
-            .OrderBy(e => e.TaskCount)
-            .ThenBy(e => e.LastAliveAt)
-            .Select(e => e.Id)
-            .FirstOrDefault();
+        var now = Now;
+        if (!_proplets.TryGetValue(id, out var entry) || entry.LastAliveAt == default)
+        {
+            return "it has not reported in since the manager started";
+        }
+
+        lock (entry)
+        {
+            if (entry.OfflineReason is { } reason)
+            {
+                return reason;
+            }
+
+            var silent = now - entry.LastAliveAt;
+            return silent < AliveTimeout(entry)
+                ? null
+                : $"no heartbeat for {silent.TotalSeconds:0.#} s (a proplet counts as alive for {AliveTimeout(entry).TotalSeconds:0.#} s after its last one)";
+        }
     }
 
     public Proplet? Get(string id) =>
-        _proplets.TryGetValue(id, out var entry) ? Snapshot(entry, time.GetUtcNow().UtcDateTime) : null;
+        _proplets.TryGetValue(id, out var entry) ? Snapshot(entry, Now) : null;
 
     public IReadOnlyList<Proplet> List()
     {
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = Now;
         return [.. _proplets.Values.Select(e => Snapshot(e, now)).OrderBy(p => p.Id, StringComparer.Ordinal)];
     }
+
+    /// <summary>The alive proplets, as the scheduler compares them.</summary>
+    public IReadOnlyList<Proplet> Alive()
+    {
+        var now = Now;
+        return [.. _proplets.Values.Where(e => IsAlive(e, now)).Select(e => Snapshot(e, now))];
+    }
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     private void Adjust(string id, int delta)
     {
@@ -100,8 +159,11 @@ public sealed class PropletRegistry(ManagerOptions options, TimeProvider time)
         }
     }
 
+    /// <summary>Three heartbeat intervals as the proplet reports them; MANAGER_PROPLET_ALIVE_TIMEOUT for proplets that do not say (upstream's).</summary>
+    private TimeSpan AliveTimeout(Entry entry) => entry.AliveTimeout ?? options.PropletAliveTimeout;
+
     private bool IsAlive(Entry entry, DateTime now) =>
-        !entry.Offline && entry.LastAliveAt != default && now - entry.LastAliveAt < options.PropletAliveTimeout;
+        entry.OfflineReason is null && entry.LastAliveAt != default && now - entry.LastAliveAt < AliveTimeout(entry);
 
     private Proplet Snapshot(Entry entry, DateTime now)
     {
@@ -132,7 +194,10 @@ public sealed class PropletRegistry(ManagerOptions options, TimeProvider time)
 
         public DateTime LastAliveAt { get; set; }
 
-        public bool Offline { get; set; }
+        /// <summary>Set when the proplet said goodbye or its will arrived; cleared by its next heartbeat.</summary>
+        public string? OfflineReason { get; set; }
+
+        public TimeSpan? AliveTimeout { get; set; }
 
         public List<DateTime> AliveHistory { get; } = [];
     }

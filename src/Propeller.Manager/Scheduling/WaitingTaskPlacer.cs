@@ -1,16 +1,15 @@
 using System.Threading.Channels;
 using Propeller.Manager.Proplets;
-using Propeller.Manager.Tasks;
 
 namespace Propeller.Manager.Scheduling;
 
 /// <summary>
-/// Places tasks that wait for a proplet: when a proplet appears, and every few seconds in case a
-/// placement failed for a passing reason (the broker was away).
+/// Places tasks that wait for a proplet: when a proplet appears or has room again, and every two seconds
+/// in case a placement failed for a passing reason (the broker was away) or a wait ran out.
 /// </summary>
-public sealed class WaitingTaskPlacer(PropletRegistry registry, TaskService tasks, ILogger<WaitingTaskPlacer> logger) : BackgroundService
+public sealed class WaitingTaskPlacer(PropletRegistry registry, TaskPlacer placer, ILogger<WaitingTaskPlacer> logger) : BackgroundService
 {
-    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(2);
 
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -33,7 +32,7 @@ public sealed class WaitingTaskPlacer(PropletRegistry registry, TaskService task
 
                 try
                 {
-                    await tasks.PlaceWaitingAsync(stoppingToken);
+                    await placer.PlaceWaitingAsync(stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

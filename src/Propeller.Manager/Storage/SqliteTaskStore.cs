@@ -12,10 +12,10 @@ namespace Propeller.Manager.Storage;
 public sealed class SqliteTaskStore(string path) : ITaskStore
 {
     private const string Columns =
-        "id, name, state, image_url, file, cli_args, inputs, env, daemon, encrypted, proplet_id, pinned, results, error, pending_reason, start_time, finish_time, created_at, updated_at, timeout, max_retries, attempt, transitions";
+        "id, name, state, image_url, file, cli_args, inputs, env, daemon, encrypted, proplet_id, pinned, results, error, pending_reason, start_time, finish_time, created_at, updated_at, timeout, max_retries, attempt, transitions, retries";
 
     private const string ColumnsWithoutFile =
-        "id, name, state, image_url, NULL, cli_args, inputs, env, daemon, encrypted, proplet_id, pinned, results, error, pending_reason, start_time, finish_time, created_at, updated_at, timeout, max_retries, attempt, transitions";
+        "id, name, state, image_url, NULL, cli_args, inputs, env, daemon, encrypted, proplet_id, pinned, results, error, pending_reason, start_time, finish_time, created_at, updated_at, timeout, max_retries, attempt, transitions, retries";
 
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
@@ -60,7 +60,8 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
                 timeout        TEXT,
                 max_retries    INTEGER NOT NULL DEFAULT 0,
                 attempt        INTEGER NOT NULL DEFAULT 0,
-                transitions    TEXT
+                transitions    TEXT,
+                retries        INTEGER NOT NULL DEFAULT 0
             );
             CREATE INDEX IF NOT EXISTS tasks_state ON tasks(state);
             """, cancellationToken);
@@ -68,13 +69,14 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
         await AddColumnIfMissingAsync(connection, "max_retries", "INTEGER NOT NULL DEFAULT 0", cancellationToken);
         await AddColumnIfMissingAsync(connection, "attempt", "INTEGER NOT NULL DEFAULT 0", cancellationToken);
         await AddColumnIfMissingAsync(connection, "transitions", "TEXT", cancellationToken);
+        await AddColumnIfMissingAsync(connection, "retries", "INTEGER NOT NULL DEFAULT 0", cancellationToken);
     }
 
     public async Task AddAsync(PropellerTask task, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO tasks ({Columns}) VALUES ($id, $name, $state, $image_url, $file, $cli_args, $inputs, $env, $daemon, $encrypted, $proplet_id, $pinned, $results, $error, $pending_reason, $start_time, $finish_time, $created_at, $updated_at, $timeout, $max_retries, $attempt, $transitions)";
+        command.CommandText = $"INSERT INTO tasks ({Columns}) VALUES ($id, $name, $state, $image_url, $file, $cli_args, $inputs, $env, $daemon, $encrypted, $proplet_id, $pinned, $results, $error, $pending_reason, $start_time, $finish_time, $created_at, $updated_at, $timeout, $max_retries, $attempt, $transitions, $retries)";
         Bind(command, task);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -126,7 +128,7 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
                 inputs=$inputs, env=$env, daemon=$daemon, encrypted=$encrypted, proplet_id=$proplet_id, pinned=$pinned,
                 results=$results, error=$error, pending_reason=$pending_reason, start_time=$start_time,
                 finish_time=$finish_time, created_at=$created_at, updated_at=$updated_at, timeout=$timeout,
-                max_retries=$max_retries, attempt=$attempt, transitions=$transitions
+                max_retries=$max_retries, attempt=$attempt, transitions=$transitions, retries=$retries
             WHERE id=$id
             """;
         Bind(command, task);
@@ -228,6 +230,7 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
         p.AddWithValue("$timeout", (object?)task.Timeout ?? DBNull.Value);
         p.AddWithValue("$max_retries", task.MaxRetries);
         p.AddWithValue("$attempt", task.Attempt);
+        p.AddWithValue("$retries", task.Retries);
         p.AddWithValue("$transitions", ToJson(task.Transitions, PropellerJsonContext.Default.ListTaskTransition));
     }
 
@@ -260,6 +263,7 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
         MaxRetries = r.GetInt32(20),
         Attempt = r.GetInt32(21),
         Transitions = r.IsDBNull(22) ? [] : JsonSerializer.Deserialize(r.GetString(22), PropellerJsonContext.Default.ListTaskTransition) ?? [],
+        Retries = r.GetInt32(23),
     };
 
     private static JsonElement ParseJson(string json)

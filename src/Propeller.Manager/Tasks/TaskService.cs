@@ -14,15 +14,14 @@ namespace Propeller.Manager.Tasks;
 /// </summary>
 public sealed class TaskService(
     ITaskStore store,
-    PropletSelector selector,
+    StripedLock locks,
+    TaskPlacer placer,
+    TaskRecovery recovery,
     PropletRegistry registry,
-    IControlPublisher publisher,
-    ManagerOptions options,
+    ControlMessages control,
     TimeProvider time,
     ILogger<TaskService> logger)
 {
-    private readonly StripedLock _locks = new();
-
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     public async Task<PropellerTask> CreateAsync(TaskRequest request, CancellationToken cancellationToken)
@@ -43,8 +42,10 @@ public sealed class TaskService(
             Encrypted = request.Encrypted ?? false,
             PropletId = NullIfEmpty(request.PropletId),
             Pinned = !string.IsNullOrEmpty(request.PropletId),
+            MaxRetries = request.MaxRetries ?? 0,
             CreatedAt = Now,
         };
+        task.Enter(TaskState.Pending, Now);
         await store.AddAsync(task, cancellationToken);
         logger.LogInformation("Task created {TaskId} {TaskName}", task.Id, task.Name);
         return task;
@@ -59,7 +60,7 @@ public sealed class TaskService(
     public async Task<PropellerTask> UpdateAsync(Guid id, TaskRequest request, CancellationToken cancellationToken)
     {
         TaskValidation.Validate(request, creating: false);
-        using var _ = await _locks.AcquireAsync(id, cancellationToken);
+        using var _ = await locks.AcquireAsync(id, cancellationToken);
         var task = await GetAsync(id, cancellationToken);
         if (task.State.IsActive())
         {
@@ -112,6 +113,11 @@ public sealed class TaskService(
             task.Timeout = timeout;
         }
 
+        if (request.MaxRetries is { } maxRetries)
+        {
+            task.MaxRetries = maxRetries;
+        }
+
         if (request.PropletId is not null)
         {
             task.PropletId = NullIfEmpty(request.PropletId);
@@ -130,7 +136,7 @@ public sealed class TaskService(
             throw ApiError.BadRequest($"file: {problem}");
         }
 
-        using var _ = await _locks.AcquireAsync(id, cancellationToken);
+        using var _ = await locks.AcquireAsync(id, cancellationToken);
         var task = await GetAsync(id, cancellationToken);
         if (task.State.IsActive())
         {
@@ -146,7 +152,7 @@ public sealed class TaskService(
 
     public async Task DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
-        using var _ = await _locks.AcquireAsync(id, cancellationToken);
+        using var _ = await locks.AcquireAsync(id, cancellationToken);
         var task = await GetAsync(id, cancellationToken);
         if (task.State.IsActive())
         {
@@ -162,7 +168,7 @@ public sealed class TaskService(
     /// </summary>
     public async Task StartAsync(Guid id, CancellationToken cancellationToken)
     {
-        using var _ = await _locks.AcquireAsync(id, cancellationToken);
+        using var _ = await locks.AcquireAsync(id, cancellationToken);
         var task = await GetAsync(id, cancellationToken);
         if (task.State.IsActive())
         {
@@ -174,9 +180,10 @@ public sealed class TaskService(
             throw ApiError.BadRequest($"either file or image_url must be provided: upload the module first (curl -X PUT http://…/tasks/{id}/upload -F \"file=@module.wasm\")");
         }
 
+        // A user's start begins a new series of retries; a finished task may run again, its previous outcome cleared.
+        task.Retries = 0;
         if (task.State != TaskState.Pending)
         {
-            // A finished task may run again; its previous outcome is cleared.
             task.Results = null;
             task.Error = null;
             task.FinishTime = default;
@@ -187,7 +194,7 @@ public sealed class TaskService(
             }
         }
 
-        var reason = await PlaceAsync(task, cancellationToken);
+        var reason = await placer.PlaceAsync(task, cancellationToken);
         if (reason is not null)
         {
             throw ApiError.Conflict($"task {id} is waiting: {reason}");
@@ -196,7 +203,7 @@ public sealed class TaskService(
 
     public async Task StopAsync(Guid id, CancellationToken cancellationToken)
     {
-        using var _ = await _locks.AcquireAsync(id, cancellationToken);
+        using var _ = await locks.AcquireAsync(id, cancellationToken);
         var task = await GetAsync(id, cancellationToken);
         var waiting = task.State == TaskState.Pending && task.PendingReason is not null;
         if (!task.State.IsActive() && !waiting)
@@ -206,143 +213,16 @@ public sealed class TaskService(
 
         if (task.State.IsActive() && task.PropletId is not null)
         {
-            await PublishOrFailAsync(
-                ct => publisher.PublishStopAsync(new StopMessage { Id = id, PropletId = task.PropletId }, ct),
-                "stop",
-                cancellationToken);
+            await control.StopAsync(new StopMessage { Id = id, PropletId = task.PropletId }, cancellationToken);
             registry.TaskEnded(task.PropletId);
         }
 
-        task.State = TaskState.Interrupted;
+        recovery.Forget(id);
         task.PendingReason = null;
         task.FinishTime = Now;
-        task.UpdatedAt = Now;
+        task.Enter(TaskState.Interrupted, Now, task.PropletId, "stopped by a user");
         await store.UpdateAsync(task, cancellationToken);
         logger.LogInformation("Task stopped {TaskId}", id);
-    }
-
-    /// <summary>A proplet reports how a task ended. Duplicates and late reports change nothing.</summary>
-    public async Task HandleResultAsync(ResultMessage result, CancellationToken cancellationToken)
-    {
-        using var _ = await _locks.AcquireAsync(result.TaskId, cancellationToken);
-        var task = await store.GetAsync(result.TaskId, cancellationToken);
-        if (task is null)
-        {
-            logger.LogWarning("Result for unknown task {TaskId} from proplet {PropletId} ignored", result.TaskId, result.PropletId);
-            return;
-        }
-
-        if (task.State.IsFinal())
-        {
-            logger.LogDebug("Result for finished task {TaskId} (state {State}) ignored", task.Id, task.State);
-            return;
-        }
-
-        if (task.PropletId is not null && task.PropletId != result.PropletId)
-        {
-            logger.LogWarning("Result for task {TaskId} from proplet {PropletId} ignored: the task runs on {AssignedProplet}", task.Id, result.PropletId, task.PropletId);
-            return;
-        }
-
-        var failed = !string.IsNullOrEmpty(result.Error);
-        task.State = failed ? TaskState.Failed : TaskState.Completed;
-        task.Results = result.Results;
-        task.Error = failed ? result.Error : null;
-        task.PendingReason = null;
-        task.FinishTime = Now;
-        task.UpdatedAt = Now;
-        await store.UpdateAsync(task, cancellationToken);
-        registry.TaskEnded(result.PropletId);
-        logger.LogInformation("Task {TaskId} {Outcome} on proplet {PropletId}", task.Id, failed ? "failed" : "completed", result.PropletId);
-    }
-
-    /// <summary>Tries again to place every task that waits for a proplet (called when one appears).</summary>
-    public async Task PlaceWaitingAsync(CancellationToken cancellationToken)
-    {
-        foreach (var id in await store.ListWaitingAsync(cancellationToken))
-        {
-            using var _ = await _locks.AcquireAsync(id, cancellationToken);
-            var task = await store.GetAsync(id, cancellationToken);
-            if (task is { State: TaskState.Pending, PendingReason: not null })
-            {
-                try
-                {
-                    await PlaceAsync(task, cancellationToken);
-                }
-                catch (ApiError e)
-                {
-                    logger.LogWarning("Waiting task {TaskId} could not be placed yet: {Reason}", id, e.Message);
-                }
-            }
-        }
-    }
-
-    /// <summary>Returns null when the task was sent to a proplet, or the reason it waits.</summary>
-    private async Task<string?> PlaceAsync(PropellerTask task, CancellationToken cancellationToken)
-    {
-        var placement = selector.Choose(task);
-        if (placement.PropletId is null)
-        {
-            task.State = TaskState.Pending;
-            task.PendingReason = placement.WaitReason;
-            task.UpdatedAt = Now;
-            await store.UpdateAsync(task, cancellationToken);
-            logger.LogInformation("Task {TaskId} waits: {Reason}", task.Id, placement.WaitReason);
-            return placement.WaitReason;
-        }
-
-        var propletId = placement.PropletId;
-        task.PropletId = propletId;
-        task.State = TaskState.Running;
-        task.PendingReason = null;
-        task.StartTime = Now;
-        task.UpdatedAt = Now;
-        await store.UpdateAsync(task, cancellationToken);
-
-        var start = new StartMessage
-        {
-            Id = task.Id,
-            Name = task.Name,
-            File = task.File,
-            ImageUrl = task.ImageUrl,
-            Inputs = task.Inputs,
-            CliArgs = task.CliArgs,
-            Env = task.Env,
-            Daemon = task.Daemon,
-            Timeout = task.Timeout,
-            PropletId = propletId,
-        };
-        try
-        {
-            await PublishOrFailAsync(ct => publisher.PublishStartAsync(start, ct), "start", cancellationToken);
-        }
-        catch (ApiError)
-        {
-            task.State = TaskState.Pending;
-            task.PendingReason = "the MQTT broker did not accept the start message; the task is placed again when a proplet reports in";
-            task.StartTime = default;
-            task.UpdatedAt = Now;
-            await store.UpdateAsync(task, CancellationToken.None);
-            throw;
-        }
-
-        registry.TaskPlaced(propletId);
-        logger.LogInformation("Task {TaskId} started on proplet {PropletId}", task.Id, propletId);
-        return null;
-    }
-
-    private async Task PublishOrFailAsync(Func<CancellationToken, Task> publish, string what, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.MqttTimeout);
-        try
-        {
-            await publish(timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw ApiError.Unavailable($"the MQTT broker did not acknowledge the {what} message within {options.MqttTimeout.TotalSeconds:0.#} s (MANAGER_MQTT_TIMEOUT); check that the broker is running");
-        }
     }
 
     private static bool SameEnv(Dictionary<string, string>? current, Dictionary<string, string> requested) =>

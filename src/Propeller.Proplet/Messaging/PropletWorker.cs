@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Propeller.Core.Configuration;
 using Propeller.Core.Json;
 using Propeller.Core.Messaging;
 using Propeller.Core.Proplets;
@@ -11,8 +12,9 @@ namespace Propeller.Proplet.Messaging;
 
 /// <summary>
 /// The proplet's life on MQTT: connect (with a will that tells the manager it went away), announce
-/// itself, heartbeat, and turn start/stop messages addressed to it into runs. Results are published
-/// at QoS 1; the client keeps them across reconnects, so a broker outage delays them, never loses them.
+/// itself (at start, on every reconnect, and when the manager asks), heartbeat with the list of its
+/// tasks, and turn start/stop messages addressed to it into runs. "Running" and results are published at
+/// QoS 1; the client keeps them across reconnects, so a broker outage delays them, never loses them.
 /// </summary>
 public sealed class PropletWorker(
     PropletOptions options,
@@ -92,6 +94,9 @@ public sealed class PropletWorker(
                 TotalMemoryBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
                 PropletVersion = typeof(PropletWorker).Assembly.GetName().Version?.ToString(3),
                 WasmRuntime = runtime.Description,
+                WasmRuntimeVersion = runtime.Version,
+                MaxTasks = options.MaxTasks,
+                LivelinessInterval = Duration.Format(options.LivelinessInterval),
                 NnEncodings = [.. runtime.NnEncodings],
                 NnGraphs = [.. runtime.NnGraphs],
             },
@@ -108,7 +113,13 @@ public sealed class PropletWorker(
 
     private Task PublishAliveAsync(MqttClient client, CancellationToken cancellationToken)
     {
-        var alive = new AliveMessage { PropletId = options.ClientId, RunningTasks = runner.RunningCount };
+        var alive = new AliveMessage
+        {
+            PropletId = options.ClientId,
+            RunningTasks = runner.RunningCount,
+            Tasks = [.. runner.Known],
+            LivelinessInterval = Duration.Format(options.LivelinessInterval),
+        };
         return client.PublishAsync(new MqttApplicationMessage(_topics.PropletAlive, JsonSerializer.SerializeToUtf8Bytes(alive, PropellerJsonContext.Default.AliveMessage), options.MqttQos), cancellationToken);
     }
 
@@ -163,7 +174,12 @@ public sealed class PropletWorker(
                 ?? throw new JsonException("empty start message");
             if (start.PropletId == options.ClientId)
             {
-                runner.Start(start, result => ReportAsync(client, result, stoppingToken), stoppingToken);
+                runner.Start(
+                    start,
+                    new RunReporter(
+                        running => PublishAsync(client, _topics.PropletRunning, JsonSerializer.SerializeToUtf8Bytes(running, PropellerJsonContext.Default.RunningMessage), running.TaskId, stoppingToken),
+                        result => PublishAsync(client, _topics.PropletResults, JsonSerializer.SerializeToUtf8Bytes(result, PropellerJsonContext.Default.ResultMessage), result.TaskId, stoppingToken)),
+                    stoppingToken);
             }
         }
         else if (message.Topic == _topics.ManagerStop)
@@ -175,22 +191,26 @@ public sealed class PropletWorker(
                 logger.LogInformation("Stop for task {TaskId}, which does not run here, ignored", stop.Id);
             }
         }
+        else if (message.Topic == _topics.ManagerDiscover)
+        {
+            logger.LogInformation("The manager asks proplets to announce themselves");
+            _ = AnnounceAsync(client, stoppingToken);
+        }
     }
 
-    private async Task ReportAsync(MqttClient client, ResultMessage result, CancellationToken stoppingToken)
+    private async Task PublishAsync(MqttClient client, string topic, byte[] payload, Guid taskId, CancellationToken stoppingToken)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(result, PropellerJsonContext.Default.ResultMessage);
         try
         {
-            await client.PublishAsync(new MqttApplicationMessage(_topics.PropletResults, payload, MqttQos.AtLeastOnce), stoppingToken);
+            await client.PublishAsync(new MqttApplicationMessage(topic, payload, MqttQos.AtLeastOnce), stoppingToken);
         }
         catch (OperationCanceledException)
         {
-            logger.LogWarning("Result of task {TaskId} not delivered: the proplet is stopping", result.TaskId);
+            logger.LogWarning("News of task {TaskId} not delivered: the proplet is stopping", taskId);
         }
         catch (ArgumentException e)
         {
-            logger.LogError("Result of task {TaskId} cannot be sent: {Reason}", result.TaskId, e.Message);
+            logger.LogError("News of task {TaskId} cannot be sent: {Reason}", taskId, e.Message);
         }
     }
 }

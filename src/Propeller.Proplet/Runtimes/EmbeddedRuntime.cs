@@ -23,6 +23,8 @@ public sealed class EmbeddedRuntime(
 
     public string Description => "embedded:javascriptcore";
 
+    public string? Version => $"propeller-wasm {typeof(WasmEngine).Assembly.GetName().Version?.ToString(3)} (JavaScriptCore)";
+
     public IReadOnlyList<string> NnEncodings => options.NnEncodings ?? [.. graphs.Encodings.Select(GraphEncodingNames.Name).Order(StringComparer.Ordinal)];
 
     public IReadOnlyList<string> NnGraphs => [.. graphs.Preloaded.Keys.Order(StringComparer.Ordinal)];

@@ -15,6 +15,7 @@ public sealed class HostRuntime : IWasmRuntime
     private readonly PropletOptions _options;
     private readonly ILogger<HostRuntime> _logger;
     private readonly string _workDirectory;
+    private readonly Lazy<string?> _version;
 
     public HostRuntime(PropletOptions options, ILogger<HostRuntime> logger)
     {
@@ -23,6 +24,7 @@ public sealed class HostRuntime : IWasmRuntime
         // Modules are written where only this user can read them: a task's code is its owner's business.
         _workDirectory = Path.Combine(Path.GetTempPath(), $"propeller-proplet-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(_workDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        _version = new Lazy<string?>(ReadVersion);
     }
 
     public string Description
@@ -59,6 +61,9 @@ public sealed class HostRuntime : IWasmRuntime
 
     /// <summary>PROPLET_NN_GRAPHS are loaded by the embedded runtime only; an external runtime takes <c>-S nn-graph</c> in a task's cli_args.</summary>
     public IReadOnlyList<string> NnGraphs => [];
+
+    /// <summary>Asked once, lazily: the first line <c>&lt;runtime&gt; --version</c> prints within 5 s.</summary>
+    public string? Version => _version.Value;
 
     public async Task<RunOutcome> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
@@ -160,6 +165,40 @@ public sealed class HostRuntime : IWasmRuntime
         }
 
         return RunOutcome.Exited(output, exitCode, stderr.Text().Trim(), stderr.Truncated);
+    }
+
+    private string? ReadVersion()
+    {
+        var (path, _) = RuntimeLocator.Locate(_options.ExternalWasmRuntime, Environment.GetEnvironmentVariable("PATH"));
+        if (path is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(path, "--version")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            })!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(5000))
+            {
+                process.Kill(entireProcessTree: true);
+                return null;
+            }
+
+            var first = output.Result.Split('\n', 2)[0].Trim();
+            return process.ExitCode == 0 && first.Length > 0 ? first[..Math.Min(first.Length, 200)] : null;
+        }
+        catch (Exception e) when (e is Win32Exception or InvalidOperationException)
+        {
+            _logger.LogDebug("{Runtime} --version failed: {Reason}", path, e.Message);
+            return null;
+        }
     }
 
     private void Kill(Process process, Guid taskId)

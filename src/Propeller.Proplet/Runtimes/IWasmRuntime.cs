@@ -10,6 +10,9 @@ public interface IWasmRuntime
     /// <summary>What this runtime is, for the proplet's announcement, e.g. <c>host:/usr/local/bin/wasmtime</c>.</summary>
     string Description { get; }
 
+    /// <summary>The runtime's version (for a host runtime, the first line of <c>&lt;runtime&gt; --version</c>); null when it does not say.</summary>
+    string? Version { get; }
+
     /// <summary>The wasi-nn graph encodings tasks on this runtime can load (<c>onnx</c>, <c>openvino</c>), reported for scheduling.</summary>
     IReadOnlyList<string> NnEncodings { get; }
 

@@ -8,8 +8,9 @@ using Propeller.Proplet.Runtimes;
 namespace Propeller.Proplet.Tasks;
 
 /// <summary>
-/// Runs the tasks addressed to this proplet, each on its own, and reports how each ended. A start
-/// for a task that already runs here is a duplicate delivery and is ignored; a stop kills the run.
+/// Runs the tasks addressed to this proplet, each on its own, and reports when each really starts and how
+/// it ended. Each (task, attempt) runs once: a start delivered twice is ignored while the run goes on, and
+/// answered with the kept result after it ended; a stop kills the run.
 /// </summary>
 public sealed class TaskRunner(
     IWasmRuntime runtime,
@@ -17,42 +18,82 @@ public sealed class TaskRunner(
     PropletOptions options,
     ILogger<TaskRunner> logger)
 {
-    private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _running = new();
+    private readonly ConcurrentDictionary<Guid, Run> _running = new();
+    private readonly ConcurrentDictionary<Guid, byte> _unreported = new();
+    private readonly FinishedRuns _finished = new();
 
     public int RunningCount => _running.Count;
 
-    /// <summary>Starts the task in the background; <paramref name="report"/> receives its result when it ends.</summary>
-    public void Start(StartMessage start, Func<ResultMessage, Task> report, CancellationToken shutdown)
+    /// <summary>The tasks this proplet runs, or has finished without the broker acknowledging the result yet (heartbeats list them).</summary>
+    public IReadOnlyList<Guid> Known => [.. _running.Keys.Union(_unreported.Keys)];
+
+    /// <summary>Starts the task in the background, or answers a start it has seen before; <paramref name="reporter"/> publishes.</summary>
+    public void Start(StartMessage start, RunReporter reporter, CancellationToken shutdown)
     {
-        var stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
-        if (!_running.TryAdd(start.Id, stop))
+        if (_running.TryGetValue(start.Id, out var current))
         {
-            stop.Dispose();
-            logger.LogInformation("Task {TaskId} already runs here; duplicate start ignored", start.Id);
+            if (current.Attempt == start.Attempt)
+            {
+                logger.LogInformation("Task {TaskId} (attempt {Attempt}) already runs here; duplicate start ignored", start.Id, start.Attempt);
+                return;
+            }
+
+            // The manager gave the old run up (it thought it lost) and placed the task again here: the new attempt wins.
+            logger.LogWarning("Task {TaskId}: attempt {Attempt} replaces attempt {Old} that still ran here", start.Id, start.Attempt, current.Attempt);
+            current.Superseded = true;
+            current.Stop.Cancel();
+        }
+        else if (start.Attempt > 0 && _finished.TryGet(start.Id, start.Attempt, out var kept))
+        {
+            logger.LogInformation("Task {TaskId} (attempt {Attempt}) already ended here; sending its result again", start.Id, start.Attempt);
+            _ = ReportAsync(kept, reporter);
+            return;
+        }
+        else if (start.Recover)
+        {
+            logger.LogWarning("The manager asks about task {TaskId} (attempt {Attempt}), which this proplet does not know: it ran on an earlier start of this proplet", start.Id, start.Attempt);
+            _ = ReportAsync(
+                new ResultMessage
+                {
+                    TaskId = start.Id,
+                    PropletId = options.ClientId,
+                    Attempt = start.Attempt,
+                    Lost = true,
+                    Error = "the proplet restarted while the task ran, so its run ended unfinished",
+                },
+                reporter);
             return;
         }
 
-        _ = Task.Run(() => RunAsync(start, report, stop), CancellationToken.None);
+        var run = new Run(start.Attempt, CancellationTokenSource.CreateLinkedTokenSource(shutdown));
+        _running[start.Id] = run;
+        _ = Task.Run(() => RunAsync(start, run, reporter), CancellationToken.None);
     }
 
     public bool Stop(Guid taskId)
     {
-        if (!_running.TryGetValue(taskId, out var stop))
+        if (!_running.TryGetValue(taskId, out var run))
         {
             return false;
         }
 
-        stop.Cancel();
+        run.Stop.Cancel();
         return true;
     }
 
-    private async Task RunAsync(StartMessage start, Func<ResultMessage, Task> report, CancellationTokenSource stop)
+    private async Task RunAsync(StartMessage start, Run run, RunReporter reporter)
     {
-        logger.LogInformation("Executing task {TaskId} {TaskName}", start.Id, start.Name);
+        var stop = run.Stop;
+        logger.LogInformation("Executing task {TaskId} {TaskName} (attempt {Attempt})", start.Id, start.Name, start.Attempt);
         ResultMessage? result = null;
         try
         {
             var (module, problem) = await modules.GetAsync(start, stop.Token);
+            if (problem is null)
+            {
+                _ = reporter.Running(new RunningMessage { TaskId = start.Id, PropletId = options.ClientId, Attempt = start.Attempt });
+            }
+
             var timeout = Duration.TryParse(start.Timeout, out var asked) && asked > TimeSpan.Zero ? asked : options.TaskTimeout;
             var outcome = problem is not null
                 ? RunOutcome.Failure(problem)
@@ -74,6 +115,7 @@ public sealed class TaskRunner(
                 Results = outcome.Results ?? JsonSerializer.SerializeToElement(outcome.Output, Core.Json.PropellerJsonContext.Default.String),
                 Error = outcome.Error,
                 ExitCode = outcome.ExitCode,
+                Attempt = start.Attempt,
             };
             if (outcome.Succeeded)
             {
@@ -91,17 +133,41 @@ public sealed class TaskRunner(
         catch (Exception e)
         {
             logger.LogError(e, "Task {TaskId} could not run", start.Id);
-            result = new ResultMessage { TaskId = start.Id, PropletId = options.ClientId, Error = $"the proplet could not run the task: {e.Message}" };
+            result = new ResultMessage { TaskId = start.Id, PropletId = options.ClientId, Attempt = start.Attempt, Error = $"the proplet could not run the task: {e.Message}" };
         }
         finally
         {
-            _running.TryRemove(start.Id, out _);
+            // Kept before the run leaves the running set, so a start arriving in between finds one or the other.
+            if (result is not null && !run.Superseded)
+            {
+                _finished.Add(start.Attempt, result);
+                _unreported[start.Id] = 0;
+            }
+
+            _running.TryRemove(new KeyValuePair<Guid, Run>(start.Id, run));
             stop.Dispose();
         }
 
-        if (result is not null)
+        if (result is not null && !run.Superseded)
         {
-            await report(result);
+            await ReportAsync(result, reporter);
+        }
+    }
+
+    /// <summary>Publishes a result; the task stays listed in heartbeats until the broker has acknowledged it.</summary>
+    private async Task ReportAsync(ResultMessage result, RunReporter reporter)
+    {
+        _unreported[result.TaskId] = 0;
+        try
+        {
+            await reporter.Result(result);
+        }
+        finally
+        {
+            if (!_running.ContainsKey(result.TaskId))
+            {
+                _unreported.TryRemove(result.TaskId, out _);
+            }
         }
     }
 
@@ -125,4 +191,17 @@ public sealed class TaskRunner(
 
     private static string InputText(JsonElement input) =>
         input.ValueKind == JsonValueKind.String ? input.GetString()! : input.GetRawText();
+
+    private sealed class Run(int attempt, CancellationTokenSource stop)
+    {
+        public int Attempt { get; } = attempt;
+
+        public CancellationTokenSource Stop { get; } = stop;
+
+        /// <summary>A newer attempt of the same task replaced this run: its end is not reported.</summary>
+        public bool Superseded { get; set; }
+    }
 }
+
+/// <summary>How a run's news leaves the proplet: "running" when it begins, the result when it ends (both MQTT QoS 1).</summary>
+public sealed record RunReporter(Func<RunningMessage, Task> Running, Func<ResultMessage, Task> Result);
