@@ -20,6 +20,9 @@ have_cmd node || need+=(nodejs)
 have_pkg libjavascriptcoregtk-4.1-0 || ls /usr/lib/*/libjavascriptcoregtk-4.1.so.0 >/dev/null 2>&1 || need+=(libjavascriptcoregtk-4.1-0)
 [ -x /usr/bin/rustc ] || need+=(rustc)
 have_pkg libstd-rust-dev-wasm32 || need+=(libstd-rust-dev-wasm32)
+# The PostgreSQL task store's tests start a private server of their own (initdb, pg_ctl); the system cluster the
+# package may start on port 5432 is not used.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

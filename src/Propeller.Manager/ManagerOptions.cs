@@ -1,4 +1,5 @@
 using Propeller.Core.Configuration;
+using Propeller.Manager.Storage;
 using Propeller.Mqtt;
 
 namespace Propeller.Manager;
@@ -37,6 +38,9 @@ public sealed record ManagerOptions
 
     public string SqlitePath { get; init; } = Path.Combine("data", "propeller.db");
 
+    /// <summary>The Npgsql connection string made from MANAGER_POSTGRES_URL when the store is postgres.</summary>
+    public string? PostgresConnection { get; init; }
+
     public long MaxUploadBytes { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>
@@ -53,9 +57,27 @@ public sealed record ManagerOptions
     {
         var qos = s.GetInt(1, 0, 2, "MANAGER_MQTT_QOS");
         var storage = s.GetOrDefault("sqlite", "MANAGER_STORAGE_TYPE").ToLowerInvariant();
-        if (storage != "sqlite")
+        string? postgres = null;
+        switch (storage)
         {
-            throw new InvalidSettingException("MANAGER_STORAGE_TYPE", storage, "sqlite (the only store this version has; postgres is planned)");
+            case "sqlite":
+                break;
+            case "postgres" or "postgresql":
+                storage = "postgres";
+                var url = s.Get("MANAGER_POSTGRES_URL") ?? throw new InvalidSettingException(
+                    "MANAGER_POSTGRES_URL", "", "postgres://user:password@host:5432/database (MANAGER_STORAGE_TYPE=postgres needs it)");
+                try
+                {
+                    postgres = PostgresConnectionString.Parse(url);
+                }
+                catch (FormatException e)
+                {
+                    throw new InvalidSettingException("MANAGER_POSTGRES_URL", "(hidden: it may hold a password)", e.Message);
+                }
+
+                break;
+            default:
+                throw new InvalidSettingException("MANAGER_STORAGE_TYPE", storage, "sqlite (default: a file under data/) or postgres (with MANAGER_POSTGRES_URL)");
         }
 
         var mqttAddress = s.Get("MANAGER_MQTT_ADDRESS");
@@ -86,6 +108,7 @@ public sealed record ManagerOptions
             MqttQos = qos == 0 ? MqttQos.AtMostOnce : MqttQos.AtLeastOnce,
             MqttTimeout = s.GetDuration(TimeSpan.FromSeconds(30), "MANAGER_MQTT_TIMEOUT"),
             StorageType = storage,
+            PostgresConnection = postgres,
             SqlitePath = s.GetOrDefault(Path.Combine("data", "propeller.db"), "MANAGER_SQLITE_PATH"),
             MaxUploadBytes = s.GetInt(64, 1, 1024, "MANAGER_MAX_UPLOAD_MB") * 1024L * 1024,
             PropletAliveTimeout = s.GetDuration(TimeSpan.FromSeconds(30), "MANAGER_PROPLET_ALIVE_TIMEOUT"),

@@ -15,7 +15,9 @@ public static class ManagerServices
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<ITaskStore>(new SqliteTaskStore(options.SqlitePath));
+        services.AddSingleton<ITaskStore>(options.PostgresConnection is { } postgres
+            ? new PostgresTaskStore(postgres)
+            : new SqliteTaskStore(options.SqlitePath));
         services.AddSingleton<PropletRegistry>();
         services.AddSingleton<PropletSelector>();
         services.AddSingleton<StripedLock>();

@@ -26,7 +26,17 @@ builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.AddManagerServices(options);
 
 var app = builder.Build();
-await app.Services.GetRequiredService<ITaskStore>().InitializeAsync(CancellationToken.None);
+try
+{
+    await app.Services.GetRequiredService<ITaskStore>().InitializeAsync(CancellationToken.None);
+}
+catch (System.Data.Common.DbException e)
+{
+    var where = options.StorageType == "postgres" ? "the PostgreSQL server of MANAGER_POSTGRES_URL" : $"the SQLite file {options.SqlitePath} (MANAGER_SQLITE_PATH)";
+    Console.Error.WriteLine($"propeller-manager: cannot open the task store, {where}: {e.Message}");
+    return 1;
+}
+
 app.UsePropellerErrors();
 app.MapTasksApi();
 app.MapPropletsApi();

@@ -96,6 +96,20 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the process to exit by itself (and its output to be read); a hang guard fails the test.</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var limit = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} did not exit within {timeout.TotalSeconds} s. Its log:\n{Log}");
+        }
+    }
+
     /// <summary>Kills the process at once, as a crash or <c>kill -9</c> would.</summary>
     public async Task KillAsync()
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Propeller.Core.Tasks;
 
@@ -44,7 +45,7 @@ public sealed class PropellerTask
     public string? PropletId { get; set; }
 
     /// <summary>True when the user chose <see cref="PropletId"/>; false when the scheduler did.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
+    [JsonIgnore]
     public bool Pinned { get; set; }
 
     /// <summary>What the task produced: the guest's standard output for command modules.</summary>
@@ -56,25 +57,6 @@ public sealed class PropellerTask
     /// <summary>Why a Pending task is still waiting (e.g. no proplet alive); absent otherwise. Not in upstream.</summary>
     public string? PendingReason { get; set; }
 
-    /// <summary>
-    /// How often the task may be placed again after its proplet was lost mid-run (default 0: it fails
-    /// with "proplet … lost"). Not in upstream.
-    /// </summary>
-    public int MaxRetries { get; set; }
-
-    /// <summary>
-    /// Numbers the task's placements on proplets (0: never placed); each start and each retry takes the next one,
-    /// so a proplet tells a new run from a redelivered start, and the manager tells a current result from a late one.
-    /// Not in upstream.
-    /// </summary>
-    public int Attempt { get; set; }
-
-    /// <summary>How often the task was placed again after a lost proplet since a user last started it. Not in upstream.</summary>
-    public int Retries { get; set; }
-
-    /// <summary>Every state change with its time, oldest first. Not in upstream.</summary>
-    public List<TaskTransition> Transitions { get; set; } = [];
-
     public DateTime StartTime { get; set; }
 
     public DateTime FinishTime { get; set; }
@@ -82,4 +64,27 @@ public sealed class PropellerTask
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }
+
+    // Not in upstream: after upstream's fields, so its field order is kept; the counters are left out while 0.
+    /// <summary>
+    /// How often the task may be placed again after its proplet was lost mid-run (default 0: it fails
+    /// with "proplet … lost"). Not in upstream.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int MaxRetries { get; set; }
+
+    /// <summary>
+    /// Numbers the task's placements on proplets (0: never placed); each start and each retry takes the next one,
+    /// so a proplet tells a new run from a redelivered start, and the manager tells a current result from a late one.
+    /// Not in upstream.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Attempt { get; set; }
+
+    /// <summary>How often the task was placed again after a lost proplet since a user last started it. Not in upstream.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Retries { get; set; }
+
+    /// <summary>Every state change with its time, oldest first. Not in upstream.</summary>
+    public List<TaskTransition> Transitions { get; set; } = [];
 }
