@@ -151,6 +151,7 @@ public sealed class Commands(GlobalOptions global, TextWriter stdout, TextWriter
         var imageUrl = TaskArguments.ImageUrl();
         var daemon = TaskArguments.Daemon();
         var timeout = TaskArguments.Timeout();
+        var maxRetries = TaskArguments.MaxRetries();
         var propletId = TaskArguments.PropletId();
         var create = New("create", "Create a task (POST /tasks) and print it; with --file also upload its module.", """
             Examples:
@@ -158,9 +159,9 @@ public sealed class Commands(GlobalOptions global, TextWriter stdout, TextWriter
               propeller-cli tasks create wasi-nn-demo --cli-args="-S,nn,--dir=/home/proplet/fixture::fixture"
               propeller-cli tasks create adder --inputs 1,2 --file adder.wasm
               propeller-cli tasks create greeter --env GREETING=hi --env LANG=en --file greet.wasm
-              propeller-cli tasks create crunch --timeout 30s --file crunch.wasm
+              propeller-cli tasks create crunch --timeout 30s --max-retries 2 --file crunch.wasm
             """,
-            name, cliArgs, env, inputs, file, imageUrl, daemon, timeout, propletId);
+            name, cliArgs, env, inputs, file, imageUrl, daemon, timeout, maxRetries, propletId);
         Handle(create, async (context, parse, ct) =>
         {
             var path = parse.GetValue(file);
@@ -178,6 +179,7 @@ public sealed class Commands(GlobalOptions global, TextWriter stdout, TextWriter
                 ImageUrl = parse.GetValue(imageUrl),
                 Daemon = parse.GetResult(daemon) is not { Implicit: false } ? null : parse.GetValue(daemon),
                 Timeout = TaskArguments.TimeoutValue(parse.GetValue(timeout)),
+                MaxRetries = parse.GetValue(maxRetries),
                 PropletId = parse.GetValue(propletId),
             };
             var task = await context.Client.CreateTaskAsync(request, ct);
@@ -237,6 +239,7 @@ public sealed class Commands(GlobalOptions global, TextWriter stdout, TextWriter
         var imageUrl = TaskArguments.ImageUrl();
         var daemon = TaskArguments.Daemon();
         var timeout = TaskArguments.Timeout();
+        var maxRetries = TaskArguments.MaxRetries();
         var propletId = TaskArguments.PropletId(updating: true);
         var update = New("update", "Change a task that is not running (PUT /tasks/{id}); only the fields given change.", """
             cli_args and env are fixed at creation: create a new task to change them.
@@ -246,7 +249,7 @@ public sealed class Commands(GlobalOptions global, TextWriter stdout, TextWriter
               propeller-cli tasks update 3fc0a69a-6c1c-4944-bd71-1117e9ddcf31 --file new.wasm
               propeller-cli tasks update 3fc0a69a-6c1c-4944-bd71-1117e9ddcf31 --proplet-id ""
             """,
-            id, name, inputs, file, imageUrl, daemon, timeout, propletId);
+            id, name, inputs, file, imageUrl, daemon, timeout, maxRetries, propletId);
         Handle(update, async (context, parse, ct) =>
         {
             var taskId = parse.GetRequiredValue(id);
@@ -258,13 +261,14 @@ public sealed class Commands(GlobalOptions global, TextWriter stdout, TextWriter
                 ImageUrl = parse.GetValue(imageUrl),
                 Daemon = parse.GetResult(daemon) is not { Implicit: false } ? null : parse.GetValue(daemon),
                 Timeout = TaskArguments.TimeoutValue(parse.GetValue(timeout)),
+                MaxRetries = parse.GetValue(maxRetries),
                 PropletId = parse.GetValue(propletId),
             };
             var changesFields = request.Name is not null || request.Inputs is not null || request.ImageUrl is not null || request.Daemon is not null
-                || request.Timeout is not null || request.PropletId is not null;
+                || request.Timeout is not null || request.MaxRetries is not null || request.PropletId is not null;
             if (!changesFields && path is null)
             {
-                throw new CliException("nothing to update: give --name, --inputs, --file, --image-url, --daemon, --timeout or --proplet-id", ExitCodes.Usage);
+                throw new CliException("nothing to update: give --name, --inputs, --file, --image-url, --daemon, --timeout, --max-retries or --proplet-id", ExitCodes.Usage);
             }
 
             if (path is not null)

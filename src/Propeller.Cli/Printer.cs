@@ -46,6 +46,7 @@ public sealed record Printer(TextWriter Out, OutputFormat Format, bool WithFile,
             ("env", task.Env is { Count: > 0 } env ? string.Join(" ", env.Select(kv => $"{kv.Key}={kv.Value}")) : "-"),
             ("daemon", task.Daemon ? "true" : "false"),
             ("timeout", task.Timeout ?? "-"),
+            ("retries", $"{task.Retries.ToString(CultureInfo.InvariantCulture)} of {task.MaxRetries.ToString(CultureInfo.InvariantCulture)} (attempt {task.Attempt.ToString(CultureInfo.InvariantCulture)})"),
         };
         if (task.PendingReason is { Length: > 0 } reason)
         {

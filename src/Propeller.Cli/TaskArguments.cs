@@ -74,6 +74,12 @@ public static partial class TaskArguments
     public static System.Text.Json.JsonElement? TimeoutValue(string? text) =>
         text is null ? null : System.Text.Json.JsonSerializer.SerializeToElement(text, Core.Json.PropellerJsonContext.Default.String);
 
+    public static Option<int?> MaxRetries() => new("--max-retries")
+    {
+        Description = "How often to place the task again when its proplet is lost mid-run (0-10; default 0: it fails)",
+        HelpName = "n",
+    };
+
     public static Option<string> PropletId(bool updating = false) => new("--proplet-id")
     {
         Description = updating ? "Pin the task to this proplet (see: proplets list); \"\" unpins it" : "Pin the task to this proplet (see: proplets list)",

@@ -55,6 +55,19 @@ public sealed class ErrorTests(LoneManagerFixture manager) : IClassFixture<LoneM
     }
 
     [Fact]
+    public async Task Max_retries_reaches_the_task_and_an_out_of_range_one_is_refused_by_the_manager()
+    {
+        var created = await manager.CliJsonAsync("tasks", "create", "retried", "--max-retries", "2");
+        var updated = await manager.CliJsonAsync("tasks", "update", created.GetProperty("id").GetString()!, "--max-retries", "3");
+        var refused = await manager.CliAsync("tasks", "create", "retried", "--max-retries", "11");
+
+        Assert.Equal(2, created.GetProperty("max_retries").GetInt32());
+        Assert.Equal(3, updated.GetProperty("max_retries").GetInt32());
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Equal("propeller-cli: max_retries must be from 0 to 10; 11 was sent", refused.StderrLines[0]);
+    }
+
+    [Fact]
     public async Task An_unknown_proplet_is_a_404()
     {
         var result = await manager.CliAsync("proplets", "view", "nobody");

@@ -27,8 +27,12 @@ public abstract class ManagerFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A proplet running tasks through build/propeller-wasm, which serves wasi-nn: the seeds' tasks carry
+    /// <c>-S nn</c>, and the manager places them only on a proplet that reports wasi-nn.
+    /// </summary>
     public async Task StartPropletAsync() =>
-        _proplet = await PropletProcess.StartForAsync(Manager, runtime: Repository.NodeWasiRuntime, propletId: PropletId);
+        _proplet = await PropletProcess.StartForAsync(Manager, runtime: Repository.Executable("propeller-wasm"), propletId: PropletId);
 
     public Task<CliResult> CliAsync(params string[] arguments) => CliProcess.RunAsync(Url, arguments);
 
