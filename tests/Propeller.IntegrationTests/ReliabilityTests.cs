@@ -53,10 +53,10 @@ public sealed partial class ReliabilityTests : IDisposable
         Assert.False(doomedView.GetProperty("alive").GetBoolean());
         Assert.Equal(0, doomedView.GetProperty("task_count").GetInt32());
 
+        (await manager.Http.PostAsync(new Uri($"/tasks/{retried}/stop", UriKind.Relative), null)).Dispose();
         var after = await TaskCalls.RunAsync(manager.Http, """{"name": "after"}""", Repository.Guest("greet"), "the survivor keeps working");
         Assert.Equal(3, after.GetProperty("state").GetInt32());
         Assert.Equal("proplet-survivor", after.GetProperty("proplet_id").GetString());
-        (await manager.Http.PostAsync(new Uri($"/tasks/{retried}/stop", UriKind.Relative), null)).Dispose();
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Propeller.Core.Json;
 using Propeller.Core.Messaging;
+using Propeller.Manager.Proplets;
 using Propeller.Mqtt;
 
 namespace Propeller.Manager.Messaging;
@@ -13,6 +14,7 @@ namespace Propeller.Manager.Messaging;
 public sealed class ManagerMqtt(
     ManagerOptions options,
     EmbeddedBroker broker,
+    PropletRegistry registry,
     ILogger<MqttClient> clientLogger,
     ILogger<ManagerMqtt> logger) : IHostedService, IControlPublisher, IAsyncDisposable
 {
@@ -50,6 +52,7 @@ public sealed class ManagerMqtt(
         _client.ConnectionChanged += connected =>
         {
             logger.Log(connected ? LogLevel.Information : LogLevel.Warning, connected ? "Connected to MQTT broker {Host}:{Port}" : "Lost the MQTT broker {Host}:{Port}; reconnecting", host, port);
+            registry.Listening(connected && _subscribed);
             if (connected && _subscribed)
             {
                 _ = PublishDiscoverAsync(_stopping.Token);
@@ -118,6 +121,7 @@ public sealed class ManagerMqtt(
         {
             await client.SubscribeAsync(_topics.PropletAll, options.MqttQos, cancellationToken);
             _subscribed = true;
+            registry.Listening(true);
             logger.LogInformation("Listening to proplets on {Topic}", _topics.PropletAll);
             await PublishDiscoverAsync(cancellationToken);
         }

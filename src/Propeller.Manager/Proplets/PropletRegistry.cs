@@ -16,6 +16,10 @@ public sealed class PropletRegistry(ManagerOptions options, TimeProvider time)
     private const int HeartbeatsPerLife = 3;
 
     private readonly ConcurrentDictionary<string, Entry> _proplets = new(StringComparer.Ordinal);
+    private readonly Lock _link = new();
+    private bool _listening;
+    private DateTime _listeningSince;
+    private DateTime _deafSince;
 
     /// <summary>Raised when a proplet may take a task it could not before: it appeared, came back, or a task on it ended.</summary>
     public event Action<string>? BecameAvailable;
@@ -73,6 +77,39 @@ public sealed class PropletRegistry(ManagerOptions options, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// The manager's own link to the broker came up or went down. Silence is counted only while the manager
+    /// can hear: a broker outage is not every proplet's death, so after a reconnect each proplet gets its full
+    /// alive timeout again, and while the link is down nobody's silence grows.
+    /// </summary>
+    public void Listening(bool connected)
+    {
+        lock (_link)
+        {
+            _listening = connected;
+            if (connected)
+            {
+                _listeningSince = Now;
+            }
+            else
+            {
+                _deafSince = Now;
+            }
+        }
+    }
+
+    /// <summary>How long the manager has been connected to the broker without a break (zero while it is not).</summary>
+    public TimeSpan ListeningFor
+    {
+        get
+        {
+            lock (_link)
+            {
+                return _listening ? Now - _listeningSince : TimeSpan.Zero;
+            }
+        }
+    }
+
     public void TaskPlaced(string id) => Adjust(id, +1);
 
     public void TaskEnded(string id)
@@ -125,7 +162,7 @@ public sealed class PropletRegistry(ManagerOptions options, TimeProvider time)
                 return reason;
             }
 
-            var silent = now - entry.LastAliveAt;
+            var silent = Silence(entry, now);
             return silent < AliveTimeout(entry)
                 ? null
                 : $"no heartbeat for {silent.TotalSeconds:0.#} s (a proplet counts as alive for {AliveTimeout(entry).TotalSeconds:0.#} s after its last one)";
@@ -163,7 +200,18 @@ public sealed class PropletRegistry(ManagerOptions options, TimeProvider time)
     private TimeSpan AliveTimeout(Entry entry) => entry.AliveTimeout ?? options.PropletAliveTimeout;
 
     private bool IsAlive(Entry entry, DateTime now) =>
-        entry.OfflineReason is null && entry.LastAliveAt != default && now - entry.LastAliveAt < AliveTimeout(entry);
+        entry.OfflineReason is null && entry.LastAliveAt != default && Silence(entry, now) < AliveTimeout(entry);
+
+    /// <summary>How long the proplet has been silent while the manager could hear it.</summary>
+    private TimeSpan Silence(Entry entry, DateTime now)
+    {
+        lock (_link)
+        {
+            var heard = entry.LastAliveAt > _listeningSince ? entry.LastAliveAt : _listeningSince;
+            var until = _listening ? now : _deafSince;
+            return until > heard ? until - heard : TimeSpan.Zero;
+        }
+    }
 
     private Proplet Snapshot(Entry entry, DateTime now)
     {

@@ -27,20 +27,26 @@ public sealed class TaskRecovery(
 
     private static readonly TimeSpan MinGrace = TimeSpan.FromSeconds(2);
 
-    private readonly DateTime _startedAt = time.GetUtcNow().UtcDateTime;
     private readonly ConcurrentDictionary<Guid, Inquiry> _inquiries = new();
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     /// <summary>
     /// One pass over the placed tasks: task counts from the store, and the tasks of proplets that are no
-    /// longer alive handled as lost. Proplets get one alive timeout after a manager start to report in.
+    /// longer alive handled as lost. Nobody is judged while the manager cannot hear the broker, and proplets
+    /// it has not heard from yet get one alive timeout after the manager (re)connects to report in.
     /// </summary>
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
         var active = await store.ListActiveAsync(cancellationToken);
         registry.SyncTaskCounts(active.Where(t => t.PropletId is not null).GroupBy(t => t.PropletId!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
-        var justStarted = Now - _startedAt < options.PropletAliveTimeout;
+        var listening = registry.ListeningFor;
+        if (listening == TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var justStarted = listening < options.PropletAliveTimeout;
         foreach (var placed in active)
         {
             if (placed.PropletId is not { } propletId || registry.WhyNotAlive(propletId) is not { } why)
