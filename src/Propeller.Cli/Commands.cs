@@ -31,6 +31,7 @@ public sealed class Commands(GlobalOptions global, TextWriter stdout, TextWriter
         tasks.Add(StartTask());
         tasks.Add(StopTask());
         tasks.Add(TaskResults());
+        tasks.Add(WatchTask());
         return tasks;
     }
 
@@ -393,6 +394,25 @@ public sealed class Commands(GlobalOptions global, TextWriter stdout, TextWriter
             return ExitCodes.Success;
         });
         return results;
+    }
+
+    private Command WatchTask()
+    {
+        var id = TaskArguments.TaskId();
+        var watch = New("watch", "Follow a task: print each change of its state as it happens, until it ends.", """
+            One line per change, oldest first, starting with those already past: a JSON object per
+            line ({"state": 2, "at": …, "proplet_id": …, "reason": …}) by default, columns with
+            -o table. Exit code 0 when the task completed, 1 when it failed or was interrupted (why on
+            stderr). Ctrl-C stops watching, not the task. The guest's output is not streamed: it
+            arrives with the result ('tasks results').
+
+            Examples:
+              propeller-cli tasks watch 3fc0a69a-6c1c-4944-bd71-1117e9ddcf31 -o table
+              propeller-cli tasks watch 3fc0a69a-6c1c-4944-bd71-1117e9ddcf31 | jq -c '[.state, .reason]'
+            """,
+            id);
+        Handle(watch, (context, parse, ct) => TaskFlow.WatchAsync(context, parse.GetRequiredValue(id), ct));
+        return watch;
     }
 
     /// <summary>Uploads the module of a task this command just created; if that fails, says the task exists.</summary>

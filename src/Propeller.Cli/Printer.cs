@@ -24,6 +24,16 @@ public sealed record Printer(TextWriter Out, OutputFormat Format, bool WithFile,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>The longest state name, Interrupted.</summary>
+    private const int StateWidth = 11;
+
+    /// <summary>One-line JSON with text shown as written, for <see cref="Transition"/>.</summary>
+    private static readonly PropellerJsonContext CompactJson = new(new JsonSerializerOptions(PropellerJsonContext.Default.Options)
+    {
+        WriteIndented = false,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     public void Task(PropellerTask task)
     {
         if (Format == OutputFormat.Json)
@@ -160,6 +170,26 @@ public sealed record Printer(TextWriter Out, OutputFormat Format, bool WithFile,
         }
 
         RawResults(results.Results);
+    }
+
+    /// <summary>
+    /// One state change on one line, so that a follower can read it as it comes: a JSON object per
+    /// line (JSON Lines) or time, state, proplet and reason in columns.
+    /// </summary>
+    public void Transition(TaskTransition transition)
+    {
+        if (Format == OutputFormat.Json)
+        {
+            Out.WriteLine(JsonSerializer.Serialize(transition, CompactJson.TaskTransition));
+        }
+        else
+        {
+            var state = transition.State.ToString().PadRight(StateWidth);
+            var proplet = (transition.PropletId ?? "-").PadRight(transition.Reason is null ? 0 : 14);
+            Out.WriteLine(Cell($"{Time(transition.At)}  {state}  {proplet}  {transition.Reason}".TrimEnd()));
+        }
+
+        Out.Flush();
     }
 
     /// <summary>The results as the guest wrote them (a JSON string is printed as its text; other JSON as JSON).</summary>

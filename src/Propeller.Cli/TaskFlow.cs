@@ -64,6 +64,38 @@ public static class TaskFlow
     }
 
     /// <summary>
+    /// Prints each state change of the task as the manager records it until the task ends; returns 0
+    /// when it completed, otherwise says why on stderr and returns 1.
+    /// </summary>
+    public static async Task<int> WatchAsync(CliContext context, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            await foreach (var transition in context.Client.WatchTaskAsync(id, PropellerClient.DefaultPollInterval, cancellationToken))
+            {
+                context.Printer.Transition(transition);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException(
+                $"stopped watching task {id}; the task itself goes on",
+                ExitCodes.Cancelled,
+                $"'{CliApplication.Name} tasks watch {id}' follows it again");
+        }
+
+        var task = await context.Client.GetTaskAsync(id, cancellationToken);
+        if (WhyNotCompleted(task) is not { } why)
+        {
+            return ExitCodes.Success;
+        }
+
+        context.Note(why);
+        return ExitCodes.Failure;
+    }
+
+    /// <summary>
     /// Prints a finished task: its results as the guest wrote them, or with -o given, the task itself.
     /// Returns 0 when it completed; otherwise says why on stderr and returns 1.
     /// </summary>
@@ -80,13 +112,7 @@ public static class TaskFlow
             context.Printer.RawResults(task.Results);
         }
 
-        var why = task.State switch
-        {
-            TaskState.Completed => null,
-            TaskState.Failed => $"task {task.Id} failed: {(string.IsNullOrWhiteSpace(task.Error) ? "(the proplet gave no reason)" : task.Error.Trim())}",
-            TaskState.Interrupted => $"task {task.Id} was interrupted (stopped before it finished)",
-            _ => $"task {task.Id} ended {task.State}{(string.IsNullOrWhiteSpace(task.Error) ? "" : $": {task.Error.Trim()}")}",
-        };
+        var why = WhyNotCompleted(task);
         if (why is null)
         {
             return ExitCodes.Success;
@@ -96,4 +122,13 @@ public static class TaskFlow
         context.Note(why);
         return ExitCodes.Failure;
     }
+
+    /// <summary>Null for a completed task, otherwise one sentence saying how it ended.</summary>
+    private static string? WhyNotCompleted(PropellerTask task) => task.State switch
+    {
+        TaskState.Completed => null,
+        TaskState.Failed => $"task {task.Id} failed: {(string.IsNullOrWhiteSpace(task.Error) ? "(the proplet gave no reason)" : task.Error.Trim())}",
+        TaskState.Interrupted => $"task {task.Id} was interrupted (stopped before it finished)",
+        _ => $"task {task.Id} ended {task.State}{(string.IsNullOrWhiteSpace(task.Error) ? "" : $": {task.Error.Trim()}")}",
+    };
 }

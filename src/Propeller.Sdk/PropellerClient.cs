@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -153,6 +154,14 @@ public sealed class PropellerClient : IDisposable
     public Task<PropellerTask> WaitForTaskAsync(Guid id, TimeSpan? pollInterval = null, CancellationToken cancellationToken = default) =>
         WaitForTaskAsync(Id(id), pollInterval, null, cancellationToken);
 
+    /// <summary>
+    /// Follows the task and yields each of its state changes (its <c>transitions</c>) once, oldest first,
+    /// asking every <paramref name="pollInterval"/> (default 500 ms); ends after the task reaches a final
+    /// state. Cancel <paramref name="cancellationToken"/> to stop following (the task goes on).
+    /// </summary>
+    public IAsyncEnumerable<TaskTransition> WatchTaskAsync(Guid id, TimeSpan? pollInterval = null, CancellationToken cancellationToken = default) =>
+        WatchTaskAsync(Id(id), pollInterval, cancellationToken);
+
     public void Dispose()
     {
         if (_ownsHttp)
@@ -215,6 +224,28 @@ public sealed class PropellerClient : IDisposable
             if (task.State.IsFinal())
             {
                 return task;
+            }
+
+            await Task.Delay(interval, cancellationToken);
+        }
+    }
+
+    internal async IAsyncEnumerable<TaskTransition> WatchTaskAsync(string id, TimeSpan? pollInterval, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var interval = pollInterval ?? DefaultPollInterval;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero, nameof(pollInterval));
+        var cursor = new TransitionCursor();
+        while (true)
+        {
+            var task = await GetTaskAsync(id, cancellationToken);
+            foreach (var transition in cursor.Next(task))
+            {
+                yield return transition;
+            }
+
+            if (task.State.IsFinal())
+            {
+                yield break;
             }
 
             await Task.Delay(interval, cancellationToken);

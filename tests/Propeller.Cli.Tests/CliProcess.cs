@@ -41,6 +41,17 @@ public sealed class CliProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    public string Stdout
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
+
     public string Stderr
     {
         get
@@ -120,15 +131,20 @@ public sealed class CliProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until stderr contains <paramref name="text"/>.</summary>
-    public async Task WaitForStderrAsync(string text, TimeSpan? timeout = null)
+    public Task WaitForStderrAsync(string text, TimeSpan? timeout = null) => WaitForAsync("stderr", () => Stderr, text, timeout);
+
+    /// <summary>Waits until stdout contains <paramref name="text"/>.</summary>
+    public Task WaitForStdoutAsync(string text, TimeSpan? timeout = null) => WaitForAsync("stdout", () => Stdout, text, timeout);
+
+    private async Task WaitForAsync(string stream, Func<string> read, string text, TimeSpan? timeout)
     {
         var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
-        while (!Stderr.Contains(text, StringComparison.Ordinal))
+        while (!read().Contains(text, StringComparison.Ordinal))
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
                 await Task.Delay(100);
-                throw new TimeoutException($"propeller-cli did not print '{text}' on stderr{(_process.HasExited ? " before it exited" : "")}:\n{Snapshot(_process.HasExited ? _process.ExitCode : -1)}");
+                throw new TimeoutException($"propeller-cli did not print '{text}' on {stream}{(_process.HasExited ? " before it exited" : "")}:\n{Snapshot(_process.HasExited ? _process.ExitCode : -1)}");
             }
 
             await Task.Delay(50);
