@@ -1,12 +1,15 @@
 using Propeller.Core.Configuration;
+using Propeller.Logging;
 using Propeller.Manager;
 using Propeller.Manager.Api;
 using Propeller.Manager.Storage;
 
 ManagerOptions options;
+LogSettings logSettings;
 try
 {
     options = ManagerOptions.FromSettings(Settings.FromEnvironment());
+    logSettings = LogSettings.From(Settings.FromEnvironment(), "MANAGER", outputIsTerminal: !Console.IsOutputRedirected);
 }
 catch (InvalidSettingException e)
 {
@@ -16,13 +19,7 @@ catch (InvalidSettingException e)
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.WebHost.UseUrls($"http://{options.HttpHost}:{options.HttpPort}");
-builder.Logging.ClearProviders().AddSimpleConsole(console =>
-{
-    console.SingleLine = true;
-    console.TimestampFormat = "HH:mm:ss.fff ";
-});
-builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("MANAGER_LOG_LEVEL"), true, out var level) ? level : LogLevel.Information);
-builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+builder.Logging.AddPropellerLogging(logSettings);
 builder.AddManagerServices(options);
 
 var app = builder.Build();

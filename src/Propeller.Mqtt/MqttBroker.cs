@@ -90,7 +90,7 @@ public sealed class MqttBroker : IAsyncDisposable
         _listener = listener;
         _localEndPoint = (IPEndPoint)listener.LocalEndPoint!;
         _acceptLoop = AcceptLoopAsync(listener);
-        _logger.LogInformation("MQTT broker listening on {EndPoint}", FormatEndPoint(_localEndPoint));
+        _logger.LogInformation("MQTT broker listening on {end_point}", FormatEndPoint(_localEndPoint));
         return Task.CompletedTask;
     }
 
@@ -123,7 +123,7 @@ public sealed class MqttBroker : IAsyncDisposable
             await _acceptLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        _logger.LogInformation("MQTT broker on {EndPoint} stopped", _localEndPoint is null ? "?" : FormatEndPoint(_localEndPoint));
+        _logger.LogInformation("MQTT broker on {end_point} stopped", _localEndPoint is null ? "?" : FormatEndPoint(_localEndPoint));
     }
 
     public async ValueTask DisposeAsync()
@@ -166,7 +166,7 @@ public sealed class MqttBroker : IAsyncDisposable
                 }
 
                 // Typically out of file descriptors: pause briefly instead of spinning on the error.
-                _logger.LogWarning("Accepting an MQTT connection failed: {Reason}", ex.Message);
+                _logger.LogWarning("Accepting an MQTT connection failed: {reason}", ex.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None).ConfigureAwait(false);
                 continue;
             }

@@ -178,7 +178,7 @@ public sealed class MqttClient : IMqttClient
                     throw new InvalidOperationException($"The MQTT broker at {_endpoint} refused the subscription to '{topicFilter}' (SUBACK 0x80).");
                 }
 
-                _logger.LogDebug("Subscribed to {Filter} at QoS {Granted}", topicFilter, subAck.ReturnCodes[0]);
+                _logger.LogDebug("Subscribed to {filter} at QoS {granted}", topicFilter, subAck.ReturnCodes[0]);
                 return;
             }
         }
@@ -314,7 +314,7 @@ public sealed class MqttClient : IMqttClient
         }
 
         run?.Dispose();
-        _logger.LogInformation("Disconnected from MQTT broker {Endpoint}", _endpoint);
+        _logger.LogInformation("Disconnected from MQTT broker {endpoint}", _endpoint);
     }
 
     public async ValueTask DisposeAsync()
@@ -546,13 +546,13 @@ public sealed class MqttClient : IMqttClient
                     {
                         if (subAck.ReturnCodes[i] == SubAckPacket.Failure)
                         {
-                            _logger.LogWarning("MQTT broker {Endpoint} refused the re-subscription to {Filter}", _endpoint, filters[i].Filter);
+                            _logger.LogWarning("MQTT broker {endpoint} refused the re-subscription to {filter}", _endpoint, filters[i].Filter);
                         }
                     }
                 }
             }
 
-            _logger.LogDebug("Re-subscribed {Count} topic filters on {Endpoint}", subscriptions.Count, _endpoint);
+            _logger.LogDebug("Re-subscribed {count} topic filters on {endpoint}", subscriptions.Count, _endpoint);
         }
 
         int resent;
@@ -583,7 +583,7 @@ public sealed class MqttClient : IMqttClient
         connection.Writer.StartFlush();
         _isConnected = true;
         _logger.LogInformation(
-            "Connected to MQTT broker {Endpoint} as {ClientId} (session present: {SessionPresent}, re-sent {Resent} unacknowledged messages)",
+            "Connected to MQTT broker {endpoint} as {client_id} (session present: {session_present}, re-sent {resent} unacknowledged messages)",
             _endpoint,
             _options.ClientId,
             sessionPresent,
@@ -599,7 +599,7 @@ public sealed class MqttClient : IMqttClient
             case PublishPacket publish:
                 if (_logger.IsEnabled(LogLevel.Debug))
                 {
-                    _logger.LogDebug("Received PUBLISH {Topic} ({Bytes} bytes, QoS {Qos})", publish.Topic, publish.Payload.Length, (int)publish.Qos);
+                    _logger.LogDebug("Received PUBLISH {topic} ({bytes} bytes, QoS {qos})", publish.Topic, publish.Payload.Length, (int)publish.Qos);
                 }
 
                 dispatcher.Post(publish, connection);
@@ -655,7 +655,7 @@ public sealed class MqttClient : IMqttClient
                 return;
             }
 
-            _logger.LogWarning("Lost connection to MQTT broker {Endpoint}: {Reason}; reconnecting", _endpoint, connection.CloseReason?.Message ?? "closed");
+            _logger.LogWarning("Lost connection to MQTT broker {endpoint}: {reason}; reconnecting", _endpoint, connection.CloseReason?.Message ?? "closed");
             RaiseConnectionChanged(false);
             var next = await ReconnectAsync(stopping).ConfigureAwait(false);
             if (next is null)
@@ -706,7 +706,7 @@ public sealed class MqttClient : IMqttClient
             catch (Exception ex)
             {
                 connection?.Close(ex);
-                _logger.LogWarning("Reconnect attempt {Attempt} to MQTT broker {Endpoint} failed: {Reason}", attempt + 1, _endpoint, ex.Message);
+                _logger.LogWarning("Reconnect attempt {attempt} to MQTT broker {endpoint} failed: {reason}", attempt + 1, _endpoint, ex.Message);
             }
         }
     }

@@ -1,13 +1,16 @@
 using Propeller.Core.Configuration;
+using Propeller.Logging;
 using Propeller.Proplet;
 using Propeller.Proplet.Messaging;
 using Propeller.Proplet.Runtimes;
 using Propeller.Proplet.Tasks;
 
 PropletOptions options;
+LogSettings logSettings;
 try
 {
     options = PropletOptions.FromSettings(Settings.FromEnvironment());
+    logSettings = LogSettings.From(Settings.FromEnvironment(), "PROPLET", outputIsTerminal: !Console.IsOutputRedirected);
 }
 catch (InvalidSettingException e)
 {
@@ -16,13 +19,7 @@ catch (InvalidSettingException e)
 }
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Logging.ClearProviders().AddSimpleConsole(console =>
-{
-    console.SingleLine = true;
-    console.TimestampFormat = "HH:mm:ss.fff ";
-});
-builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("PROPLET_LOG_LEVEL"), true, out var level) ? level : LogLevel.Information);
-builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+builder.Logging.AddPropellerLogging(logSettings, new Dictionary<string, object?> { ["proplet_id"] = options.ClientId });
 
 builder.Services.AddSingleton(options);
 builder.Services.AddWasmRuntime();

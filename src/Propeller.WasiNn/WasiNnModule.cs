@@ -101,7 +101,7 @@ internal sealed class WasiNnModule : IHostModule
         if (backend is null)
         {
             var message = $"cannot load a {GraphEncodingNames.Name(encoding)} graph: {WasiNnDocs.NoBackend(encoding)}";
-            _logger.LogWarning("wasi-nn: {Message}", message);
+            _logger.LogWarning("wasi-nn: {message}", message);
             throw new WasiNnException(NnErrno.UnsupportedOperation, message);
         }
 
@@ -254,7 +254,7 @@ internal sealed class WasiNnModule : IHostModule
 
     private NnErrno Fail(string function, NnErrno errno, string message)
     {
-        _logger.LogDebug("wasi-nn {Function} → {Errno}: {Message}", function, errno, message);
+        _logger.LogDebug("wasi-nn {function} → {errno}: {message}", function, errno, message);
         try
         {
             _stderr.Write(Encoding.UTF8.GetBytes($"wasi-nn: {function}: {message} ({ErrnoName(errno)})\n"));

@@ -25,7 +25,7 @@ public static class ErrorHandling
                 {
                     context.RequestServices.GetRequiredService<ILoggerFactory>()
                         .CreateLogger("Propeller.Manager.Api")
-                        .LogError(exception, "Request {Method} {Path} failed", context.Request.Method, context.Request.Path);
+                        .LogError(exception, "Request {method} {path} failed", context.Request.Method, context.Request.Path);
                 }
 
                 context.Response.Clear();

@@ -35,7 +35,7 @@ public sealed class EmbeddedBroker(ManagerOptions options, ILogger<MqttBroker> b
         await _broker.StartAsync(cancellationToken);
         var bound = _broker.LocalEndPoint;
         Endpoint = new IPEndPoint(address.Equals(IPAddress.Any) ? IPAddress.Loopback : address, bound.Port);
-        logger.LogInformation("Embedded MQTT broker listening on {Endpoint} (set MANAGER_MQTT_ADDRESS to use an external broker)", bound);
+        logger.LogInformation("Embedded MQTT broker listening on {endpoint} (set MANAGER_MQTT_ADDRESS to use an external broker)", bound);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

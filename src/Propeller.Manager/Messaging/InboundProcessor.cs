@@ -34,11 +34,11 @@ public sealed class InboundProcessor(
         }
         catch (JsonException e)
         {
-            logger.LogWarning("Malformed message on {Topic} dropped: {Reason}", message.Topic, e.Message);
+            logger.LogWarning("Malformed message on {topic} dropped: {reason}", message.Topic, e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogError(e, "Message on {Topic} could not be handled", message.Topic);
+            logger.LogError(e, "Message on {topic} could not be handled", message.Topic);
         }
     }
 
@@ -77,7 +77,7 @@ public sealed class InboundProcessor(
             if (alive.Status == "offline")
             {
                 registry.MarkOffline(alive.PropletId, "its connection to the broker dropped, or it said goodbye (offline)");
-                logger.LogWarning("Proplet {PropletId} went offline", alive.PropletId);
+                logger.LogWarning("Proplet {proplet_id} went offline", alive.PropletId);
             }
             else
             {
@@ -105,11 +105,11 @@ public sealed class InboundProcessor(
             }
 
             registry.Announce(create.PropletId, create.Name, create.Metadata);
-            logger.LogInformation("Proplet {PropletId} announced itself ({Runtime})", create.PropletId, create.Metadata?.WasmRuntime);
+            logger.LogInformation("Proplet {proplet_id} announced itself ({runtime})", create.PropletId, create.Metadata?.WasmRuntime);
         }
         else
         {
-            logger.LogDebug("Message on {Topic} ignored", message.Topic);
+            logger.LogDebug("Message on {topic} ignored", message.Topic);
         }
     }
 }

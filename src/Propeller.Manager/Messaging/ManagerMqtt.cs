@@ -51,7 +51,7 @@ public sealed class ManagerMqtt(
         _client.MessageHandler = Handler ?? throw new InvalidOperationException("no handler for proplets' messages");
         _client.ConnectionChanged += connected =>
         {
-            logger.Log(connected ? LogLevel.Information : LogLevel.Warning, connected ? "Connected to MQTT broker {Host}:{Port}" : "Lost the MQTT broker {Host}:{Port}; reconnecting", host, port);
+            logger.Log(connected ? LogLevel.Information : LogLevel.Warning, connected ? "Connected to MQTT broker {host}:{port}" : "Lost the MQTT broker {host}:{port}; reconnecting", host, port);
             registry.Listening(connected && _subscribed);
             if (connected && _subscribed)
             {
@@ -94,7 +94,7 @@ public sealed class ManagerMqtt(
         }
         catch (Exception e) when (e is OperationCanceledException or MqttConnectionException or InvalidOperationException)
         {
-            logger.LogDebug("Discovery request not sent: {Reason}", e.Message);
+            logger.LogDebug("Discovery request not sent: {reason}", e.Message);
         }
     }
 
@@ -115,14 +115,14 @@ public sealed class ManagerMqtt(
     {
         var client = _client!;
         var connected = await client.ConnectWithRetryAsync(
-            (e, delay) => logger.LogWarning("Cannot connect to the MQTT broker at {Host}:{Port}: {Reason}; retrying in {Delay} s", host, port, e.Message, delay.TotalSeconds),
+            (e, delay) => logger.LogWarning("Cannot connect to the MQTT broker at {host}:{port}: {reason}; retrying in {delay} s", host, port, e.Message, delay.TotalSeconds),
             cancellationToken);
         if (connected)
         {
             await client.SubscribeAsync(_topics.PropletAll, options.MqttQos, cancellationToken);
             _subscribed = true;
             registry.Listening(true);
-            logger.LogInformation("Listening to proplets on {Topic}", _topics.PropletAll);
+            logger.LogInformation("Listening to proplets on {topic}", _topics.PropletAll);
             await PublishDiscoverAsync(cancellationToken);
         }
     }

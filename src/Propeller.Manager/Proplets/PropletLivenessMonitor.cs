@@ -23,7 +23,7 @@ public sealed class PropletLivenessMonitor(TaskRecovery recovery, ILogger<Prople
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    logger.LogError(e, "Checking the proplets' tasks failed; trying again in {Seconds} s", SweepInterval.TotalSeconds);
+                    logger.LogError(e, "Checking the proplets' tasks failed; trying again in {seconds} s", SweepInterval.TotalSeconds);
                 }
             }
         }

@@ -65,7 +65,7 @@ public sealed class TaskPlacer(
         }
 
         registry.TaskPlaced(propletId);
-        logger.LogInformation("Task {TaskId} scheduled on proplet {PropletId} (attempt {Attempt})", task.Id, propletId, task.Attempt);
+        logger.LogInformation("Task {task_id} scheduled on proplet {proplet_id} (attempt {attempt})", task.Id, propletId, task.Attempt);
         return null;
     }
 
@@ -91,7 +91,7 @@ public sealed class TaskPlacer(
             }
             catch (ApiError e)
             {
-                logger.LogWarning("Waiting task {TaskId} could not be placed yet: {Reason}", id, e.Message);
+                logger.LogWarning("Waiting task {task_id} could not be placed yet: {reason}", id, e.Message);
             }
         }
     }
@@ -130,7 +130,7 @@ public sealed class TaskPlacer(
         else
         {
             task.Enter(TaskState.Pending, Now, reason: reason);
-            logger.LogInformation("Task {TaskId} waits: {Reason}", task.Id, reason);
+            logger.LogInformation("Task {task_id} waits: {reason}", task.Id, reason);
         }
 
         await store.UpdateAsync(task, cancellationToken);
@@ -143,6 +143,6 @@ public sealed class TaskPlacer(
         task.FinishTime = Now;
         task.Enter(TaskState.Failed, Now, reason: task.Error);
         await store.UpdateAsync(task, cancellationToken);
-        logger.LogWarning("Task {TaskId} failed: {Error}", task.Id, task.Error);
+        logger.LogWarning("Task {task_id} failed: {error}", task.Id, task.Error);
     }
 }

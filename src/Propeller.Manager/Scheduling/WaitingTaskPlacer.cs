@@ -36,7 +36,7 @@ public sealed class WaitingTaskPlacer(PropletRegistry registry, TaskPlacer place
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    logger.LogError(e, "Placing waiting tasks failed; trying again in {Seconds} s", SweepInterval.TotalSeconds);
+                    logger.LogError(e, "Placing waiting tasks failed; trying again in {seconds} s", SweepInterval.TotalSeconds);
                 }
             }
         }

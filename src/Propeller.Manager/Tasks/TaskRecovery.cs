@@ -116,7 +116,7 @@ public sealed class TaskRecovery(
 
             await store.UpdateAsync(task, cancellationToken);
             EndOn(propletId, wasActive);
-            logger.LogWarning("Task {TaskId}: {Reason}; placing it again (retry {Retry} of {MaxRetries})", task.Id, reason, task.Retries, task.MaxRetries);
+            logger.LogWarning("Task {task_id}: {reason}; placing it again (retry {retry} of {max_retries})", task.Id, reason, task.Retries, task.MaxRetries);
             try
             {
                 var full = await store.GetAsync(task.Id, cancellationToken) ?? task;
@@ -124,7 +124,7 @@ public sealed class TaskRecovery(
             }
             catch (ApiError e)
             {
-                logger.LogWarning("Task {TaskId} waits to be placed again: {Reason}", task.Id, e.Message);
+                logger.LogWarning("Task {task_id} waits to be placed again: {reason}", task.Id, e.Message);
             }
 
             return;
@@ -138,7 +138,7 @@ public sealed class TaskRecovery(
         task.Enter(TaskState.Failed, Now, propletId, reason);
         await store.UpdateAsync(task, cancellationToken);
         EndOn(propletId, wasActive);
-        logger.LogWarning("Task {TaskId} failed: {Error}", task.Id, task.Error);
+        logger.LogWarning("Task {task_id} failed: {error}", task.Id, task.Error);
     }
 
     /// <summary>Forgets what was asked about a task that ended or was stopped.</summary>
@@ -165,14 +165,14 @@ public sealed class TaskRecovery(
         }
 
         var recover = task.State == TaskState.Running;
-        logger.LogInformation("Proplet {PropletId} does not report task {TaskId} ({State}); sending its start again{Recover}", propletId, id, task.State, recover ? " as a recovery" : "");
+        logger.LogInformation("Proplet {proplet_id} does not report task {task_id} ({state}); sending its start again{recover}", propletId, id, task.State, recover ? " as a recovery" : "");
         try
         {
             await control.StartAsync(TaskPlacer.StartMessageFor(task, recover), cancellationToken);
         }
         catch (ApiError e)
         {
-            logger.LogWarning("Asking proplet {PropletId} about task {TaskId} failed: {Reason}", propletId, id, e.Message);
+            logger.LogWarning("Asking proplet {proplet_id} about task {task_id} failed: {reason}", propletId, id, e.Message);
         }
     }
 

@@ -26,13 +26,13 @@ public sealed class TaskReports(
         var task = await store.GetAsync(running.TaskId, cancellationToken);
         if (task is not { State: TaskState.Scheduled } || !IsCurrent(task, running.PropletId, running.Attempt))
         {
-            logger.LogDebug("Running report for task {TaskId} from proplet {PropletId} ignored (state {State})", running.TaskId, running.PropletId, task?.State);
+            logger.LogDebug("Running report for task {task_id} from proplet {proplet_id} ignored (state {state})", running.TaskId, running.PropletId, task?.State);
             return;
         }
 
         task.Enter(TaskState.Running, Now, running.PropletId);
         await store.UpdateAsync(task, cancellationToken);
-        logger.LogInformation("Task {TaskId} running on proplet {PropletId}", task.Id, running.PropletId);
+        logger.LogInformation("Task {task_id} running on proplet {proplet_id}", task.Id, running.PropletId);
     }
 
     public async Task ResultAsync(ResultMessage result, CancellationToken cancellationToken)
@@ -41,13 +41,13 @@ public sealed class TaskReports(
         var task = await store.GetAsync(result.TaskId, cancellationToken);
         if (task is null)
         {
-            logger.LogWarning("Result for unknown task {TaskId} from proplet {PropletId} ignored", result.TaskId, result.PropletId);
+            logger.LogWarning("Result for unknown task {task_id} from proplet {proplet_id} ignored", result.TaskId, result.PropletId);
             return;
         }
 
         if (!task.State.IsActive() || !IsCurrent(task, result.PropletId, result.Attempt))
         {
-            logger.LogDebug("Result for task {TaskId} from proplet {PropletId} (attempt {Attempt}) ignored: the task is {State} on {AssignedProplet}, attempt {Current}", task.Id, result.PropletId, result.Attempt, task.State, task.PropletId, task.Attempt);
+            logger.LogDebug("Result for task {task_id} from proplet {proplet_id} (attempt {attempt}) ignored: the task is {state} on {assigned_proplet}, attempt {current}", task.Id, result.PropletId, result.Attempt, task.State, task.PropletId, task.Attempt);
             return;
         }
 
@@ -66,7 +66,7 @@ public sealed class TaskReports(
         task.Enter(failed ? TaskState.Failed : TaskState.Completed, Now, result.PropletId);
         await store.UpdateAsync(task, cancellationToken);
         registry.TaskEnded(result.PropletId);
-        logger.LogInformation("Task {TaskId} {Outcome} on proplet {PropletId}", task.Id, failed ? "failed" : "completed", result.PropletId);
+        logger.LogInformation("Task {task_id} {outcome} on proplet {proplet_id}", task.Id, failed ? "failed" : "completed", result.PropletId);
     }
 
     /// <summary>From the proplet the task is on, about its current attempt (upstream's proplets send no attempt).</summary>

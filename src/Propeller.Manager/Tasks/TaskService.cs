@@ -47,7 +47,7 @@ public sealed class TaskService(
         };
         task.Enter(TaskState.Pending, Now);
         await store.AddAsync(task, cancellationToken);
-        logger.LogInformation("Task created {TaskId} {TaskName}", task.Id, task.Name);
+        logger.LogInformation("Task created {task_id} {task_name}", task.Id, task.Name);
         return task;
     }
 
@@ -146,7 +146,7 @@ public sealed class TaskService(
         task.File = module;
         task.UpdatedAt = Now;
         await store.UpdateAsync(task, cancellationToken);
-        logger.LogInformation("Module uploaded {TaskId} ({Bytes} bytes)", id, module.Length);
+        logger.LogInformation("Module uploaded {task_id} ({bytes} bytes)", id, module.Length);
         return task;
     }
 
@@ -222,7 +222,7 @@ public sealed class TaskService(
         task.FinishTime = Now;
         task.Enter(TaskState.Interrupted, Now, task.PropletId, "stopped by a user");
         await store.UpdateAsync(task, cancellationToken);
-        logger.LogInformation("Task stopped {TaskId}", id);
+        logger.LogInformation("Task stopped {task_id}", id);
     }
 
     private static bool SameEnv(Dictionary<string, string>? current, Dictionary<string, string> requested) =>

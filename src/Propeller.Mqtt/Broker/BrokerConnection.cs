@@ -61,7 +61,7 @@ internal sealed class BrokerConnection
         catch (MqttProtocolException ex)
         {
             reason = "protocol violation: " + ex.Message;
-            _logger.LogWarning("Closing MQTT connection {Client}: protocol violation: {Reason}", _name, ex.Message);
+            _logger.LogWarning("Closing MQTT connection {client}: protocol violation: {reason}", _name, ex.Message);
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
@@ -74,7 +74,7 @@ internal sealed class BrokerConnection
         catch (Exception ex)
         {
             reason = "internal error: " + ex.Message;
-            _logger.LogError(ex, "Unexpected error on MQTT connection {Client}; closing it", _name);
+            _logger.LogError(ex, "Unexpected error on MQTT connection {client}; closing it", _name);
         }
         finally
         {
@@ -126,19 +126,19 @@ internal sealed class BrokerConnection
         }
         catch (OperationCanceledException) when (!_abort.IsCancellationRequested)
         {
-            _logger.LogWarning("MQTT connection {Client} sent no CONNECT within {Timeout}; closing it", _name, BrokerContext.ConnectTimeout);
+            _logger.LogWarning("MQTT connection {client} sent no CONNECT within {timeout}; closing it", _name, BrokerContext.ConnectTimeout);
             return null;
         }
 
         if (first is null)
         {
-            _logger.LogDebug("MQTT connection {Client} closed before sending CONNECT", _name);
+            _logger.LogDebug("MQTT connection {client} closed before sending CONNECT", _name);
             return null;
         }
 
         if (first is not ConnectPacket connect)
         {
-            _logger.LogWarning("MQTT connection {Client} sent {Type} before CONNECT [MQTT-3.1.0-1]; closing it", _name, first.Type);
+            _logger.LogWarning("MQTT connection {client} sent {type} before CONNECT [MQTT-3.1.0-1]; closing it", _name, first.Type);
             return null;
         }
 
@@ -150,7 +150,7 @@ internal sealed class BrokerConnection
         var (code, request, refusal) = ConnectValidator.Validate(connect, _remote, _broker.Options, _logger);
         if (code != ConnectReturnCode.Accepted || request is null)
         {
-            _logger.LogWarning("Refused MQTT client '{ClientId}' from {Remote}: {Reason} (CONNACK {Code})", connect.ClientId, _name, refusal, (byte)code);
+            _logger.LogWarning("Refused MQTT client '{client_id}' from {remote}: {reason} (CONNACK {code})", connect.ClientId, _name, refusal, (byte)code);
 
             // A refusing CONNACK is followed by closing the connection [MQTT-3.2.2-5].
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
@@ -166,7 +166,7 @@ internal sealed class BrokerConnection
         _session = session;
         _broker.ClientConnected();
         _logger.LogInformation(
-            "MQTT client {ClientId} connected from {Remote} (clean session: {Clean}, keep-alive: {KeepAlive} s, session present: {SessionPresent})",
+            "MQTT client {client_id} connected from {remote} (clean session: {clean}, keep-alive: {keep_alive} s, session present: {session_present})",
             request.ClientId,
             _remote,
             connect.CleanSession,
@@ -191,7 +191,7 @@ internal sealed class BrokerConnection
             }
             catch (OperationCanceledException) when (!_abort.IsCancellationRequested)
             {
-                _logger.LogWarning("MQTT client {Client} sent nothing for {Timeout} (1.5 x keep-alive); closing it", _name, keepAlive);
+                _logger.LogWarning("MQTT client {client} sent nothing for {timeout} (1.5 x keep-alive); closing it", _name, keepAlive);
                 return "keep-alive timeout";
             }
 
@@ -240,7 +240,7 @@ internal sealed class BrokerConnection
                     _broker.Subscriptions.Unsubscribe(_session!, filter);
                 }
 
-                _logger.LogDebug("{Client} unsubscribed from {Filters}", _name, unsubscribe.TopicFilters);
+                _logger.LogDebug("{client} unsubscribed from {filters}", _name, unsubscribe.TopicFilters);
                 Send(new UnsubAckPacket(unsubscribe.PacketId));
                 return true;
             case PingReqPacket:
@@ -261,7 +261,7 @@ internal sealed class BrokerConnection
     {
         if (_logger.IsEnabled(LogLevel.Debug))
         {
-            _logger.LogDebug("{Client} published {Topic} ({Bytes} bytes, QoS {Qos}, retain {Retain})", _name, publish.Topic, publish.Payload.Length, (int)publish.Qos, publish.Retain);
+            _logger.LogDebug("{client} published {topic} ({bytes} bytes, QoS {qos}, retain {retain})", _name, publish.Topic, publish.Payload.Length, (int)publish.Qos, publish.Retain);
         }
 
         if (IsAllowed(_broker.Options.AuthorizePublish, publish.Topic))
@@ -271,7 +271,7 @@ internal sealed class BrokerConnection
         else
         {
             // 3.1.1 has no negative acknowledgement, so a denied QoS 1 message is still acknowledged below.
-            _logger.LogWarning("{Client} is not authorized to publish to {Topic}; message dropped", _name, publish.Topic);
+            _logger.LogWarning("{client} is not authorized to publish to {topic}; message dropped", _name, publish.Topic);
         }
 
         if (publish.Qos == MqttQos.AtLeastOnce)
@@ -289,7 +289,7 @@ internal sealed class BrokerConnection
             var (filter, requested) = subscribe.Subscriptions[i];
             if (!IsAllowed(_broker.Options.AuthorizeSubscribe, filter))
             {
-                _logger.LogWarning("{Client} is not authorized to subscribe to {Filter}", _name, filter);
+                _logger.LogWarning("{client} is not authorized to subscribe to {filter}", _name, filter);
                 codes[i] = SubAckPacket.Failure;
                 continue;
             }
@@ -298,7 +298,7 @@ internal sealed class BrokerConnection
             var granted = requested == 0 ? MqttQos.AtMostOnce : MqttQos.AtLeastOnce;
             _broker.Subscriptions.Subscribe(session, filter, granted);
             codes[i] = (byte)granted;
-            _logger.LogDebug("{Client} subscribed to {Filter} (granted QoS {Qos})", _name, filter, (int)granted);
+            _logger.LogDebug("{client} subscribed to {filter} (granted QoS {qos})", _name, filter, (int)granted);
         }
 
         Send(new SubAckPacket(subscribe.PacketId, codes));
@@ -332,7 +332,7 @@ internal sealed class BrokerConnection
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "An authorization hook threw for {Client} on {Topic}; denying", _name, topic);
+            _logger.LogError(ex, "An authorization hook threw for {client} on {topic}; denying", _name, topic);
             return false;
         }
     }
@@ -354,14 +354,14 @@ internal sealed class BrokerConnection
             {
                 if (IsAllowed(_broker.Options.AuthorizePublish, will.Topic))
                 {
-                    _logger.LogInformation("Publishing the will of {Client} to {Topic} ({Reason})", _name, will.Topic, reason);
+                    _logger.LogInformation("Publishing the will of {client} to {topic} ({reason})", _name, will.Topic, reason);
                     var batch = new DeliveryBatch();
                     _broker.Router.Publish(will, batch);
                     batch.Flush();
                 }
                 else
                 {
-                    _logger.LogWarning("{Client} is not authorized to publish its will to {Topic}; dropped", _name, will.Topic);
+                    _logger.LogWarning("{client} is not authorized to publish its will to {topic}; dropped", _name, will.Topic);
                 }
             }
 
@@ -369,12 +369,12 @@ internal sealed class BrokerConnection
             {
                 _broker.Sessions.Release(_session, this);
                 _broker.ClientDisconnected();
-                _logger.LogInformation("MQTT client {Client} disconnected: {Reason}", _name, reason);
+                _logger.LogInformation("MQTT client {client} disconnected: {reason}", _name, reason);
             }
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Error while cleaning up MQTT connection {Client}", _name);
+            _logger.LogError(ex, "Error while cleaning up MQTT connection {client}", _name);
         }
         finally
         {

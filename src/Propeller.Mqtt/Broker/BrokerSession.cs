@@ -114,7 +114,7 @@ internal sealed class BrokerSession
                 {
                     if (_droppedQos0++ % 1000 == 0)
                     {
-                        _logger.LogWarning("Client {ClientId} is not reading fast enough: dropped {Count} QoS 0 messages so far", ClientId, _droppedQos0);
+                        _logger.LogWarning("Client {client_id} is not reading fast enough: dropped {count} QoS 0 messages so far", ClientId, _droppedQos0);
                     }
 
                     return;
@@ -136,7 +136,7 @@ internal sealed class BrokerSession
                 }
                 else if (_droppedQos1++ % 1000 == 0)
                 {
-                    _logger.LogWarning("Offline session {ClientId} has {Limit} queued messages; dropped {Count} QoS 1 messages so far", ClientId, _maxQueued, _droppedQos1);
+                    _logger.LogWarning("Offline session {client_id} has {limit} queued messages; dropped {count} QoS 1 messages so far", ClientId, _maxQueued, _droppedQos1);
                 }
             }
             else
@@ -153,7 +153,7 @@ internal sealed class BrokerSession
 
         if (overflowed is not null)
         {
-            _logger.LogWarning("Client {ClientId} has {Limit} unacknowledged QoS 1 messages (MaxQueuedMessagesPerClient); disconnecting it", ClientId, _maxQueued);
+            _logger.LogWarning("Client {client_id} has {limit} unacknowledged QoS 1 messages (MaxQueuedMessagesPerClient); disconnecting it", ClientId, _maxQueued);
             overflowed.Kick("too many unacknowledged messages", publishWill: true);
         }
     }

@@ -40,7 +40,7 @@ internal static class ConnectValidator
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "The Authenticate hook threw for client {ClientId}; refusing it as server unavailable", clientId);
+                logger.LogError(ex, "The Authenticate hook threw for client {client_id}; refusing it as server unavailable", clientId);
                 return (ConnectReturnCode.ServerUnavailable, null, "the authentication hook failed");
             }
 

@@ -28,7 +28,7 @@ internal static class KeepAliveMonitor
                 await Task.Delay(keepAlive, token).ConfigureAwait(false);
                 if (connection.LastReceivedTicks < pingSentAt)
                 {
-                    logger.LogWarning("No PINGRESP from MQTT broker {Endpoint} within {KeepAlive}; dropping the connection", endpoint, keepAlive);
+                    logger.LogWarning("No PINGRESP from MQTT broker {endpoint} within {keep_alive}; dropping the connection", endpoint, keepAlive);
                     connection.Close(new TimeoutException($"No PINGRESP from the MQTT broker at {endpoint} within {keepAlive}."));
                     return;
                 }

@@ -79,7 +79,7 @@ internal sealed class MessageDispatcher
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
-            _logger.LogError(ex, "MQTT message handler failed for topic {Topic}; the message is acknowledged anyway", packet.Topic);
+            _logger.LogError(ex, "MQTT message handler failed for topic {topic}; the message is acknowledged anyway", packet.Topic);
         }
     }
 }

@@ -47,7 +47,7 @@ public sealed class PropletWorker(
             return Task.CompletedTask;
         };
         var connected = await client.ConnectWithRetryAsync(
-            (e, delay) => logger.LogWarning("Cannot connect to the MQTT broker at {Host}:{Port} (PROPLET_MQTT_ADDRESS): {Reason}; retrying in {Delay} s", host, port, e.Message, delay.TotalSeconds),
+            (e, delay) => logger.LogWarning("Cannot connect to the MQTT broker at {host}:{port} (PROPLET_MQTT_ADDRESS): {reason}; retrying in {delay} s", host, port, e.Message, delay.TotalSeconds),
             stoppingToken);
         if (!connected)
         {
@@ -64,7 +64,7 @@ public sealed class PropletWorker(
                 _ = AnnounceAsync(client, stoppingToken);
             }
         };
-        logger.LogInformation("Proplet {PropletId} ready on {Host}:{Port}, runtime {Runtime}", options.ClientId, host, port, runtime.Description);
+        logger.LogInformation("Proplet {proplet_id} ready on {host}:{port}, runtime {runtime}", options.ClientId, host, port, runtime.Description);
 
         await HeartbeatAsync(client, stoppingToken);
 
@@ -76,7 +76,7 @@ public sealed class PropletWorker(
         }
         catch (Exception e) when (e is OperationCanceledException or MqttConnectionException or IOException)
         {
-            logger.LogDebug("Goodbye to the broker not delivered: {Reason}", e.Message);
+            logger.LogDebug("Goodbye to the broker not delivered: {reason}", e.Message);
         }
     }
 
@@ -143,7 +143,7 @@ public sealed class PropletWorker(
                 }
                 catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
                 {
-                    logger.LogWarning("Heartbeat not acknowledged within {Seconds} s", options.LivelinessInterval.TotalSeconds);
+                    logger.LogWarning("Heartbeat not acknowledged within {seconds} s", options.LivelinessInterval.TotalSeconds);
                 }
             }
         }
@@ -161,7 +161,7 @@ public sealed class PropletWorker(
         }
         catch (JsonException e)
         {
-            logger.LogWarning("Malformed message on {Topic} dropped: {Reason}", message.Topic, e.Message);
+            logger.LogWarning("Malformed message on {topic} dropped: {reason}", message.Topic, e.Message);
         }
     }
 
@@ -188,7 +188,7 @@ public sealed class PropletWorker(
                 ?? throw new JsonException("empty stop message");
             if (stop.PropletId == options.ClientId && !runner.Stop(stop.Id))
             {
-                logger.LogInformation("Stop for task {TaskId}, which does not run here, ignored", stop.Id);
+                logger.LogInformation("Stop for task {task_id}, which does not run here, ignored", stop.Id);
             }
         }
         else if (message.Topic == _topics.ManagerDiscover)
@@ -206,11 +206,11 @@ public sealed class PropletWorker(
         }
         catch (OperationCanceledException)
         {
-            logger.LogWarning("News of task {TaskId} not delivered: the proplet is stopping", taskId);
+            logger.LogWarning("News of task {task_id} not delivered: the proplet is stopping", taskId);
         }
         catch (ArgumentException e)
         {
-            logger.LogError("News of task {TaskId} cannot be sent: {Reason}", taskId, e.Message);
+            logger.LogError("News of task {task_id} cannot be sent: {reason}", taskId, e.Message);
         }
     }
 }

@@ -196,7 +196,7 @@ public sealed class HostRuntime : IWasmRuntime
         }
         catch (Exception e) when (e is Win32Exception or InvalidOperationException)
         {
-            _logger.LogDebug("{Runtime} --version failed: {Reason}", path, e.Message);
+            _logger.LogDebug("{runtime} --version failed: {reason}", path, e.Message);
             return null;
         }
     }
@@ -206,7 +206,7 @@ public sealed class HostRuntime : IWasmRuntime
         try
         {
             process.Kill(entireProcessTree: true);
-            _logger.LogInformation("Task {TaskId} stopped: runtime process {Pid} and its children killed", taskId, process.Id);
+            _logger.LogInformation("Task {task_id} stopped: runtime process {pid} and its children killed", taskId, process.Id);
         }
         catch (InvalidOperationException)
         {

@@ -39,7 +39,7 @@ public static class RuntimeSelection
                 throw new WasiNnException(e.Errno, $"PROPLET_NN_GRAPHS: cannot load {spec}: {e.Message}", e);
             }
 
-            logger.LogInformation("wasi-nn graph `{Name}` loaded from {Spec} in {Elapsed:F0} ms",
+            logger.LogInformation("wasi-nn graph `{name}` loaded from {spec} in {elapsed:F0} ms",
                 spec.Name, spec, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
@@ -68,7 +68,7 @@ public static class RuntimeSelection
         var (external, _) = RuntimeLocator.Locate(options.ExternalWasmRuntime, Environment.GetEnvironmentVariable("PATH"));
         if (external is not null)
         {
-            logger.LogInformation("Runtime: host ({Runtime}), found from PROPLET_EXTERNAL_WASM_RUNTIME", external);
+            logger.LogInformation("Runtime: host ({runtime}), found from PROPLET_EXTERNAL_WASM_RUNTIME", external);
             return services.GetRequiredService<HostRuntime>();
         }
 
@@ -78,7 +78,7 @@ public static class RuntimeSelection
             if (options.ExternalWasmRuntime is not null)
             {
                 logger.LogWarning(
-                    "PROPLET_EXTERNAL_WASM_RUNTIME={Runtime} is not installed; running tasks on the embedded runtime (set PROPLET_RUNTIME=host to refuse instead)",
+                    "PROPLET_EXTERNAL_WASM_RUNTIME={runtime} is not installed; running tasks on the embedded runtime (set PROPLET_RUNTIME=host to refuse instead)",
                     options.ExternalWasmRuntime);
             }
 
@@ -87,7 +87,7 @@ public static class RuntimeSelection
         }
         catch (WasmEngineUnavailableException e)
         {
-            logger.LogWarning("Runtime: host, but no external runtime is configured either: {Problem}", e.Message);
+            logger.LogWarning("Runtime: host, but no external runtime is configured either: {problem}", e.Message);
             return services.GetRequiredService<HostRuntime>();
         }
     }

@@ -34,24 +34,24 @@ public sealed class TaskRunner(
         {
             if (current.Attempt == start.Attempt)
             {
-                logger.LogInformation("Task {TaskId} (attempt {Attempt}) already runs here; duplicate start ignored", start.Id, start.Attempt);
+                logger.LogInformation("Task {task_id} (attempt {attempt}) already runs here; duplicate start ignored", start.Id, start.Attempt);
                 return;
             }
 
             // The manager gave the old run up (it thought it lost) and placed the task again here: the new attempt wins.
-            logger.LogWarning("Task {TaskId}: attempt {Attempt} replaces attempt {Old} that still ran here", start.Id, start.Attempt, current.Attempt);
+            logger.LogWarning("Task {task_id}: attempt {attempt} replaces attempt {old} that still ran here", start.Id, start.Attempt, current.Attempt);
             current.Superseded = true;
             current.Stop.Cancel();
         }
         else if (start.Attempt > 0 && _finished.TryGet(start.Id, start.Attempt, out var kept))
         {
-            logger.LogInformation("Task {TaskId} (attempt {Attempt}) already ended here; sending its result again", start.Id, start.Attempt);
+            logger.LogInformation("Task {task_id} (attempt {attempt}) already ended here; sending its result again", start.Id, start.Attempt);
             _ = ReportAsync(kept, reporter);
             return;
         }
         else if (start.Recover)
         {
-            logger.LogWarning("The manager asks about task {TaskId} (attempt {Attempt}), which this proplet does not know: it ran on an earlier start of this proplet", start.Id, start.Attempt);
+            logger.LogWarning("The manager asks about task {task_id} (attempt {attempt}), which this proplet does not know: it ran on an earlier start of this proplet", start.Id, start.Attempt);
             _ = ReportAsync(
                 new ResultMessage
                 {
@@ -84,7 +84,7 @@ public sealed class TaskRunner(
     private async Task RunAsync(StartMessage start, Run run, RunReporter reporter)
     {
         var stop = run.Stop;
-        logger.LogInformation("Executing task {TaskId} {TaskName} (attempt {Attempt})", start.Id, start.Name, start.Attempt);
+        logger.LogInformation("Executing task {task_id} {task_name} (attempt {attempt})", start.Id, start.Name, start.Attempt);
         ResultMessage? result = null;
         try
         {
@@ -119,20 +119,20 @@ public sealed class TaskRunner(
             };
             if (outcome.Succeeded)
             {
-                logger.LogInformation("Task completed {TaskId} exit_code={ExitCode}", start.Id, outcome.ExitCode);
+                logger.LogInformation("Task completed {task_id} exit_code={exit_code}", start.Id, outcome.ExitCode);
             }
             else
             {
-                logger.LogWarning("Task failed {TaskId} exit_code={ExitCode}: {Error}", start.Id, outcome.ExitCode, outcome.Error);
+                logger.LogWarning("Task failed {task_id} exit_code={exit_code}: {error}", start.Id, outcome.ExitCode, outcome.Error);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            logger.LogInformation("Task {TaskId} stopped before it ended", start.Id);
+            logger.LogInformation("Task {task_id} stopped before it ended", start.Id);
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Task {TaskId} could not run", start.Id);
+            logger.LogError(e, "Task {task_id} could not run", start.Id);
             result = new ResultMessage { TaskId = start.Id, PropletId = options.ClientId, Attempt = start.Attempt, Error = $"the proplet could not run the task: {e.Message}" };
         }
         finally
