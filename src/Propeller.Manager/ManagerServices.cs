@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
+using Propeller.Core.Json;
+using Propeller.Manager.Api;
 using Propeller.Manager.Messaging;
 using Propeller.Manager.Proplets;
 using Propeller.Manager.Scheduling;
@@ -14,6 +16,14 @@ public static class ManagerServices
     {
         var services = builder.Services;
         services.AddSingleton(options);
+        // The API's JSON is the project's own source-generated contract (snake_case, nulls left out);
+        // registering it here makes /openapi/v1.json describe the same names the routes write.
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, PropellerJsonContext.Default);
+            json.SerializerOptions.PropertyNamingPolicy = PropellerJsonContext.Default.Options.PropertyNamingPolicy;
+        });
+        services.AddPropellerOpenApi();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ITaskStore>(options.PostgresConnection is { } postgres
             ? new PostgresTaskStore(postgres)

@@ -38,7 +38,8 @@ app.UsePropellerErrors();
 app.MapTasksApi();
 app.MapPropletsApi();
 app.MapHealthApi();
-app.MapFallback(() => ErrorHandling.Error(StatusCodes.Status404NotFound, "no such route; see docs/api.md for the routes"));
+app.MapOpenApi();
+app.MapFallback(() => ErrorHandling.Error(StatusCodes.Status404NotFound, "no such route; see docs/api.md or GET /openapi/v1.json for the routes")).ExcludeFromDescription();
 
 try
 {

@@ -12,7 +12,8 @@ public static class HealthApi
     {
         app.MapGet("/health", () => TypedResults.Json(
             new HealthResponse("pass", ManagerVersion.Current, "propeller manager", InstanceId),
-            PropellerJsonContext.Default.HealthResponse));
+            PropellerJsonContext.Default.HealthResponse))
+            .WithTags("health").WithSummary("Whether the manager serves requests (upstream's shape)").Produces<HealthResponse>();
         return app;
     }
 }

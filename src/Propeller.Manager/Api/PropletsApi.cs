@@ -1,3 +1,4 @@
+using Microsoft.OpenApi;
 using Propeller.Core.Json;
 using Propeller.Core.Proplets;
 using Propeller.Manager.Proplets;
@@ -9,9 +10,15 @@ public static class PropletsApi
 {
     public static IEndpointRouteBuilder MapPropletsApi(this IEndpointRouteBuilder app)
     {
-        var proplets = app.MapGroup("/proplets");
-        proplets.MapGet("/", List);
-        proplets.MapGet("/{id}", Get);
+        var proplets = app.MapGroup("/proplets").WithTags("proplets");
+        proplets.MapGet("/", List)
+            .WithSummary("List the proplets the manager has heard from")
+            .WithQuery("status", JsonSchemaType.String, "active (alive) or inactive")
+            .WithQuery("offset", JsonSchemaType.Integer, "skip this many (default 0)")
+            .WithQuery("limit", JsonSchemaType.Integer, "at most this many, 1-100 (default 100)")
+            .Produces<PropletPage>().WithErrors(400);
+        proplets.MapGet("/{id}", Get)
+            .WithSummary("One proplet: liveness, task count, runtime and wasi-nn capabilities").Produces<Proplet>().WithErrors(404);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.OpenApi;
 using Propeller.Core.Api;
 using Propeller.Core.Json;
 using Propeller.Core.Tasks;
@@ -10,16 +11,33 @@ public static class TasksApi
 {
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
-        var tasks = app.MapGroup("/tasks");
-        tasks.MapPost("/", CreateAsync);
-        tasks.MapGet("/", ListAsync);
-        tasks.MapGet("/{id}", GetAsync);
-        tasks.MapPut("/{id}", UpdateAsync);
-        tasks.MapDelete("/{id}", DeleteAsync);
-        tasks.MapPut("/{id}/upload", UploadAsync).DisableAntiforgery();
-        tasks.MapPost("/{id}/start", StartAsync);
-        tasks.MapPost("/{id}/stop", StopAsync);
-        tasks.MapGet("/{id}/results", ResultsAsync);
+        var tasks = app.MapGroup("/tasks").WithTags("tasks");
+        tasks.MapPost("/", CreateAsync)
+            .WithSummary("Create a task (state Pending); cli_args and env can only be set here")
+            .Accepts<TaskRequest>("application/json").Produces<PropellerTask>(StatusCodes.Status201Created).WithErrors(400, 413, 415);
+        tasks.MapGet("/", ListAsync)
+            .WithSummary("List tasks, newest first; listings leave the module (file) out")
+            .WithQuery("offset", JsonSchemaType.Integer, "skip this many (default 0)")
+            .WithQuery("limit", JsonSchemaType.Integer, "at most this many, 1-100 (default 100)")
+            .WithQuery("state", JsonSchemaType.String, "only tasks in this state: 0-6 or pending, scheduled, running, completed, failed, skipped, interrupted")
+            .Produces<TaskPage>().WithErrors(400);
+        tasks.MapGet("/{id}", GetAsync)
+            .WithSummary("One task, its module (file, base64) included").Produces<PropellerTask>().WithErrors(400, 404);
+        tasks.MapPut("/{id}", UpdateAsync)
+            .WithSummary("Change the fields present; cli_args and env cannot change; not while it runs")
+            .Accepts<TaskRequest>("application/json").Produces<PropellerTask>().WithErrors(400, 404, 409, 413, 415);
+        tasks.MapDelete("/{id}", DeleteAsync)
+            .WithSummary("Delete a task that does not run").Produces(StatusCodes.Status204NoContent).WithErrors(400, 404, 409);
+        tasks.MapPut("/{id}/upload", UploadAsync).DisableAntiforgery()
+            .WithSummary("Upload the task's WebAssembly module: multipart form data, part 'file' (curl -F \"file=@x.wasm\")")
+            .WithModuleUpload().Produces<PropellerTask>().WithErrors(400, 404, 409, 413, 415);
+        tasks.MapPost("/{id}/start", StartAsync)
+            .WithSummary("Place the task on a proplet; 409 with pending_reason when none can take it now (it waits)")
+            .Produces<StartResponse>().WithErrors(400, 404, 409, 503);
+        tasks.MapPost("/{id}/stop", StopAsync)
+            .WithSummary("Stop a running or waiting task; it ends Interrupted").Produces<StopResponse>().WithErrors(400, 404, 409, 503);
+        tasks.MapGet("/{id}/results", ResultsAsync)
+            .WithSummary("The task's results: for command modules, the guest's standard output").Produces<ResultsResponse>().WithErrors(400, 404);
         return app;
     }
 
