@@ -194,8 +194,12 @@ public sealed partial class ComposeAsProcessesTests : IDisposable
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
+        if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"the healthcheck of {service.Name} did not finish within 30 s");
+        }
+
         Assert.True(process.ExitCode == 0, $"the healthcheck of {service.Name} ({string.Join(' ', start.ArgumentList.Prepend(start.FileName))}) failed with {process.ExitCode}: {await output}{await errors}");
     }
 

@@ -93,8 +93,12 @@ public sealed class ComposeConfig
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"docker-compose {string.Join(' ', arguments)} did not finish within 60 s");
+        }
+
         return (process.ExitCode, await output, await errors);
     }
 
