@@ -32,7 +32,7 @@ all: onnxruntime ## build every executable into build/ (propeller-manager, prope
 onnxruntime: ## fetch ONNX Runtime (pinned npm packages, checksum-checked) into .cache/onnxruntime/ for wasi-nn
 	./scripts/fetch-onnxruntime.sh
 
-deps: ## install the Debian packages the tests need (mosquitto, wabt, clang + wasi-libc, node)
+deps: ## install the Debian packages the tests need (mosquitto, wabt, clang + wasi-libc, node, docker-compose)
 	./scripts/install-deps.sh
 
 guests: deps $(GUESTS) ## compile the test guests (C, Rust, WAT → wasm32-wasi) into build/guests/

@@ -23,6 +23,8 @@ have_pkg libstd-rust-dev-wasm32 || need+=(libstd-rust-dev-wasm32)
 # The PostgreSQL task store's tests start a private server of their own (initdb, pg_ctl); the system cluster the
 # package may start on port 5432 is not used.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# Validates docker/compose.yaml (`docker-compose config`) in the tests; there is no Docker engine to run it here.
+have_cmd docker-compose || need+=(docker-compose)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
