@@ -4,18 +4,19 @@ using Serilog.Events;
 namespace Propeller.Logging;
 
 /// <summary>
-/// <c>{PREFIX}_LOG_LEVEL</c> and <c>{PREFIX}_LOG_FORMAT</c> (PREFIX is MANAGER or PROPLET). Levels take
+/// <c>MANAGER_LOG_LEVEL</c>/<c>PROPLET_LOG_LEVEL</c> and <c>…_LOG_FORMAT</c>. Levels take
 /// upstream's words (<c>debug</c>, <c>info</c>, <c>warn</c>, <c>error</c>) and .NET's; the format is
 /// <c>text</c> or <c>json</c>, and when unset, text on a terminal and JSON lines otherwise (a file, a pipe,
 /// a container's log).
 /// </summary>
 public sealed record LogSettings(LogEventLevel Level, LogFormat Format)
 {
-    public static LogSettings From(Settings settings, string prefix, bool outputIsTerminal)
+    /// <param name="levelVariable">e.g. MANAGER_LOG_LEVEL (spelled out by the caller, so a search for the name finds its reader).</param>
+    public static LogSettings From(Settings settings, string levelVariable, string formatVariable, bool outputIsTerminal)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var (levelText, levelName) = settings.Find($"{prefix}_LOG_LEVEL");
-        var (formatText, formatName) = settings.Find($"{prefix}_LOG_FORMAT");
+        var (levelText, levelName) = settings.Find(levelVariable);
+        var (formatText, formatName) = settings.Find(formatVariable);
         return new LogSettings(ParseLevel(levelText, levelName), ParseFormat(formatText, formatName, outputIsTerminal));
     }
 

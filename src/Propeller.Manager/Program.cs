@@ -9,7 +9,7 @@ LogSettings logSettings;
 try
 {
     options = ManagerOptions.FromSettings(Settings.FromEnvironment());
-    logSettings = LogSettings.From(Settings.FromEnvironment(), "MANAGER", outputIsTerminal: !Console.IsOutputRedirected);
+    logSettings = LogSettings.From(Settings.FromEnvironment(), "MANAGER_LOG_LEVEL", "MANAGER_LOG_FORMAT", outputIsTerminal: !Console.IsOutputRedirected);
 }
 catch (InvalidSettingException e)
 {

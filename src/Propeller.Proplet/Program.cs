@@ -10,7 +10,7 @@ LogSettings logSettings;
 try
 {
     options = PropletOptions.FromSettings(Settings.FromEnvironment());
-    logSettings = LogSettings.From(Settings.FromEnvironment(), "PROPLET", outputIsTerminal: !Console.IsOutputRedirected);
+    logSettings = LogSettings.From(Settings.FromEnvironment(), "PROPLET_LOG_LEVEL", "PROPLET_LOG_FORMAT", outputIsTerminal: !Console.IsOutputRedirected);
 }
 catch (InvalidSettingException e)
 {

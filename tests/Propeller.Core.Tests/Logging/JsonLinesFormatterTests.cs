@@ -45,7 +45,7 @@ public sealed class JsonLinesFormatterTests
     {
         var settings = new Settings(name => name switch { "PROPLET_LOG_LEVEL" => level, "PROPLET_LOG_FORMAT" => format, _ => null });
 
-        Assert.Equal(new LogSettings(expectedLevel, expectedFormat), LogSettings.From(settings, "PROPLET", terminal));
+        Assert.Equal(new LogSettings(expectedLevel, expectedFormat), LogSettings.From(settings, "PROPLET_LOG_LEVEL", "PROPLET_LOG_FORMAT", terminal));
     }
 
     private static string[] Format(Action<ILogger> write)
