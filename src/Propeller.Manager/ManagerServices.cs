@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Propeller.Manager.Api;
 using Propeller.Manager.Messaging;
 using Propeller.Manager.Proplets;
 using Propeller.Manager.Scheduling;
@@ -35,6 +36,7 @@ public static class ManagerServices
         services.AddHostedService(sp => sp.GetRequiredService<ManagerMqtt>());
         services.AddHostedService<WaitingTaskPlacer>();
         services.AddHostedService<PropletLivenessMonitor>();
+        services.AddManagerMetrics();
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxUploadBytes * 2);
         services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = options.MaxUploadBytes);

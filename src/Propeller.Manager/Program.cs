@@ -41,6 +41,7 @@ app.UsePropellerErrors();
 app.MapTasksApi();
 app.MapPropletsApi();
 app.MapHealthApi();
+app.MapMetricsApi();
 app.MapFallback(() => ErrorHandling.Error(StatusCodes.Status404NotFound, "no such route; see docs/api.md for the routes"));
 
 try
