@@ -45,6 +45,7 @@ public static class ManagerServices
         services.AddHostedService(sp => sp.GetRequiredService<ManagerMqtt>());
         services.AddHostedService<WaitingTaskPlacer>();
         services.AddHostedService<PropletLivenessMonitor>();
+        services.AddManagerMetrics();
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxUploadBytes * 2);
         services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = options.MaxUploadBytes);

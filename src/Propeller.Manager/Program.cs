@@ -39,6 +39,7 @@ app.MapTasksApi();
 app.MapPropletsApi();
 app.MapHealthApi();
 app.MapOpenApi();
+app.MapMetricsApi();
 app.MapFallback(() => ErrorHandling.Error(StatusCodes.Status404NotFound, "no such route; see docs/api.md or GET /openapi/v1.json for the routes")).ExcludeFromDescription();
 
 try

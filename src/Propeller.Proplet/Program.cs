@@ -27,6 +27,7 @@ builder.Services.AddSingleton(new HttpClient { Timeout = TimeSpan.FromMinutes(5)
 builder.Services.AddSingleton<ModuleSource>();
 builder.Services.AddSingleton<TaskRunner>();
 builder.Services.AddHostedService<PropletWorker>();
+builder.Services.AddPropletMetrics(options);
 
 var host = builder.Build();
 try

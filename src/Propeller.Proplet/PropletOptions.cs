@@ -55,6 +55,12 @@ public sealed record PropletOptions
     /// <summary>How many tasks it runs at once (PROPLET_MAX_TASKS); the manager places no more. Null: no limit.</summary>
     public int? MaxTasks { get; init; }
 
+    /// <summary>Where <c>GET /metrics</c> listens (PROPLET_METRICS_PORT); null: no metrics listener.</summary>
+    public int? MetricsPort { get; init; }
+
+    /// <summary>The address the metrics listener binds (PROPLET_METRICS_HOST): an IP address or <c>localhost</c>.</summary>
+    public string MetricsHost { get; init; } = "127.0.0.1";
+
     /// <summary>The largest module fetched from an image_url.</summary>
     public long MaxModuleBytes { get; init; } = 256L * 1024 * 1024;
 
@@ -91,6 +97,8 @@ public sealed record PropletOptions
             NnThreads = s.GetInt(0, 0, 256, "PROPLET_NN_THREADS"),
             NnEncodings = ParseEncodings(s.Get("PROPLET_NN_ENCODINGS")),
             MaxTasks = s.Get("PROPLET_MAX_TASKS") is null ? null : s.GetInt(0, 1, 100_000, "PROPLET_MAX_TASKS"),
+            MetricsPort = s.Get("PROPLET_METRICS_PORT") is null ? null : s.GetInt(0, 1, 65535, "PROPLET_METRICS_PORT"),
+            MetricsHost = ParseMetricsHost(s.Get("PROPLET_METRICS_HOST")),
         };
     }
 
@@ -124,6 +132,15 @@ public sealed record PropletOptions
 
         return [.. names.Select(name => name.ToLowerInvariant())];
     }
+
+    /// <summary>An address to bind, not a name to resolve: a listener on "every interface" must be asked for explicitly (0.0.0.0).</summary>
+    private static string ParseMetricsHost(string? value) => value switch
+    {
+        null => "127.0.0.1",
+        "localhost" => value,
+        _ when System.Net.IPAddress.TryParse(value, out _) => value,
+        _ => throw new InvalidSettingException("PROPLET_METRICS_HOST", value, "an IP address such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface), or localhost"),
+    };
 
     private static RuntimeMode ParseRuntime(string? value) => value?.Trim().ToLowerInvariant() switch
     {

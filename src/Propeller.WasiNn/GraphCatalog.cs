@@ -59,7 +59,9 @@ public sealed class GraphCatalog : IDisposable
         {
             if (!_byDirectory.TryGetValue(key, out graph))
             {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 graph = backend.LoadDirectory(Path.GetFullPath(spec.Directory), ExecutionTarget.Cpu);
+                WasiNnMetrics.Loaded(spec.Encoding, "directory", started);
                 _byDirectory[key] = graph;
             }
 

@@ -30,7 +30,7 @@ internal sealed class WasiNnModule : IHostModule
     private readonly Stream _stderr;
     private readonly ILogger _logger;
     private readonly List<(IWasiNnGraph Graph, bool Owned)> _graphs = [];
-    private readonly List<IWasiNnExecutionContext> _contexts = [];
+    private readonly List<(IWasiNnExecutionContext Context, GraphEncoding Encoding)> _contexts = [];
 
     public WasiNnModule(GraphCatalog catalog, IReadOnlyDictionary<string, IWasiNnGraph> names, Stream stderr, ILogger logger)
     {
@@ -53,7 +53,7 @@ internal sealed class WasiNnModule : IHostModule
 
     public void Dispose()
     {
-        foreach (var context in _contexts)
+        foreach (var (context, _) in _contexts)
         {
             context.Dispose();
         }
@@ -114,7 +114,9 @@ internal sealed class WasiNnModule : IHostModule
             builders[i] = memory.Slice(pointer, length).ToArray();
         }
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var graph = backend.Load(builders, (ExecutionTarget)targetCode);
+        WasiNnMetrics.Loaded(encoding, "guest", started);
         AddGraph(memory, outGraph, graph, owned: true);
     }
 
@@ -154,7 +156,7 @@ internal sealed class WasiNnModule : IHostModule
         memory.Slice(outContext, 4);
         ReserveHandle(_contexts.Count, MaxContexts, "execution contexts");
         var context = graph.CreateExecutionContext();
-        _contexts.Add(context);
+        _contexts.Add((context, graph.Encoding));
         memory.WriteUInt32(outContext, (uint)(_contexts.Count - 1));
     }
 
@@ -187,7 +189,13 @@ internal sealed class WasiNnModule : IHostModule
         context.SetInput(index, new TensorInput(type, dims, memory.Slice(dataPtr, dataLen)));
     }
 
-    private void Compute(GuestMemory memory, ReadOnlySpan<WasmValue> args) => FindContext(U32(args[0])).Compute();
+    private void Compute(GuestMemory memory, ReadOnlySpan<WasmValue> args)
+    {
+        var (context, encoding) = _contexts[ContextIndex(U32(args[0]))];
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        context.Compute();
+        WasiNnMetrics.Computed(encoding, started);
+    }
 
     private void GetOutput(GuestMemory memory, ReadOnlySpan<WasmValue> args)
     {
@@ -214,8 +222,10 @@ internal sealed class WasiNnModule : IHostModule
         ? _graphs[(int)handle].Graph
         : throw new WasiNnException(NnErrno.InvalidArgument, $"graph {handle} does not exist ({_graphs.Count} loaded in this instance)");
 
-    private IWasiNnExecutionContext FindContext(uint handle) => handle < _contexts.Count
-        ? _contexts[(int)handle]
+    private IWasiNnExecutionContext FindContext(uint handle) => _contexts[ContextIndex(handle)].Context;
+
+    private int ContextIndex(uint handle) => handle < _contexts.Count
+        ? (int)handle
         : throw new WasiNnException(NnErrno.InvalidArgument, $"execution context {handle} does not exist ({_contexts.Count} created in this instance)");
 
     private static void ReserveHandle(int count, int max, string what)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Propeller.Core.Json;
 using Propeller.Core.Messaging;
+using Propeller.Manager.Metrics;
 using Propeller.Manager.Proplets;
 using Propeller.Mqtt;
 
@@ -48,7 +49,12 @@ public sealed class ManagerMqtt(
                 CleanSession = false,
             },
             clientLogger);
-        _client.MessageHandler = Handler ?? throw new InvalidOperationException("no handler for proplets' messages");
+        var handler = Handler ?? throw new InvalidOperationException("no handler for proplets' messages");
+        _client.MessageHandler = (message, ct) =>
+        {
+            ManagerMetrics.MqttMessage("in", KindOf(message.Topic));
+            return handler(message, ct);
+        };
         _client.ConnectionChanged += connected =>
         {
             logger.Log(connected ? LogLevel.Information : LogLevel.Warning, connected ? "Connected to MQTT broker {host}:{port}" : "Lost the MQTT broker {host}:{port}; reconnecting", host, port);
@@ -79,10 +85,10 @@ public sealed class ManagerMqtt(
     }
 
     public Task PublishStartAsync(StartMessage message, CancellationToken cancellationToken) =>
-        PublishAsync(_topics.ManagerStart, JsonSerializer.SerializeToUtf8Bytes(message, PropellerJsonContext.Default.StartMessage), cancellationToken);
+        PublishAsync(_topics.ManagerStart, "start", JsonSerializer.SerializeToUtf8Bytes(message, PropellerJsonContext.Default.StartMessage), cancellationToken);
 
     public Task PublishStopAsync(StopMessage message, CancellationToken cancellationToken) =>
-        PublishAsync(_topics.ManagerStop, JsonSerializer.SerializeToUtf8Bytes(message, PropellerJsonContext.Default.StopMessage), cancellationToken);
+        PublishAsync(_topics.ManagerStop, "stop", JsonSerializer.SerializeToUtf8Bytes(message, PropellerJsonContext.Default.StopMessage), cancellationToken);
 
     /// <summary>Asks every proplet to announce itself again (after the manager's start or a reconnect). Best effort.</summary>
     public async Task PublishDiscoverAsync(CancellationToken cancellationToken)
@@ -90,7 +96,7 @@ public sealed class ManagerMqtt(
         try
         {
             var discover = new DiscoverMessage { ManagerId = options.ClientId };
-            await PublishAsync(_topics.ManagerDiscover, JsonSerializer.SerializeToUtf8Bytes(discover, PropellerJsonContext.Default.DiscoverMessage), cancellationToken);
+            await PublishAsync(_topics.ManagerDiscover, "discover", JsonSerializer.SerializeToUtf8Bytes(discover, PropellerJsonContext.Default.DiscoverMessage), cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException or MqttConnectionException or InvalidOperationException)
         {
@@ -108,8 +114,20 @@ public sealed class ManagerMqtt(
         _stopping.Dispose();
     }
 
-    private Task PublishAsync(string topic, byte[] payload, CancellationToken cancellationToken) =>
-        _client!.PublishAsync(new MqttApplicationMessage(topic, payload, options.MqttQos), cancellationToken);
+    /// <param name="kind">What the message is, for <c>propeller_mqtt_messages_total</c>; counted once the broker took it.</param>
+    private async Task PublishAsync(string topic, string kind, byte[] payload, CancellationToken cancellationToken)
+    {
+        await _client!.PublishAsync(new MqttApplicationMessage(topic, payload, options.MqttQos), cancellationToken);
+        ManagerMetrics.MqttMessage("out", kind);
+    }
+
+    /// <summary>A proplet's message by the last level of its topic; anything else is <c>other</c>, so a stray topic adds no series.</summary>
+    private string KindOf(string topic) =>
+        topic == _topics.PropletAlive ? "alive"
+        : topic == _topics.PropletResults ? "results"
+        : topic == _topics.PropletRunning ? "running"
+        : topic == _topics.PropletCreate ? "create"
+        : "other";
 
     private async Task ConnectUntilReadyAsync(string host, int port, CancellationToken cancellationToken)
     {

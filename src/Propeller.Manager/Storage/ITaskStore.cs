@@ -27,4 +27,7 @@ public interface ITaskStore
 
     /// <summary>Tasks placed on a proplet that have not ended (Scheduled or Running), without modules, oldest first.</summary>
     Task<IReadOnlyList<PropellerTask>> ListActiveAsync(CancellationToken cancellationToken);
+
+    /// <summary>How many tasks are in each state (states without tasks are left out): one query, for <c>GET /metrics</c>.</summary>
+    Task<IReadOnlyDictionary<TaskState, long>> CountByStateAsync(CancellationToken cancellationToken);
 }

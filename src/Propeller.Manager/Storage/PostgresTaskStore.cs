@@ -153,6 +153,19 @@ public sealed class PostgresTaskStore(string connectionString) : ITaskStore, IAs
         return tasks;
     }
 
+    public async Task<IReadOnlyDictionary<TaskState, long>> CountByStateAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT state, COUNT(*) FROM tasks GROUP BY state");
+        var counts = new Dictionary<TaskState, long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[(TaskState)reader.GetInt32(0)] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     private static void Bind(NpgsqlCommand command, PropellerTask task)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Propeller.Core.Tasks;
 using Propeller.Manager.Messaging;
+using Propeller.Manager.Metrics;
 using Propeller.Manager.Proplets;
 using Propeller.Manager.Scheduling;
 using Propeller.Manager.Storage;
@@ -137,6 +138,7 @@ public sealed class TaskRecovery(
         task.FinishTime = Now;
         task.Enter(TaskState.Failed, Now, propletId, reason);
         await store.UpdateAsync(task, cancellationToken);
+        ManagerMetrics.TaskEnded(task);
         EndOn(propletId, wasActive);
         logger.LogWarning("Task {task_id} failed: {error}", task.Id, task.Error);
     }

@@ -1,5 +1,6 @@
 using Propeller.Core.Messaging;
 using Propeller.Core.Tasks;
+using Propeller.Manager.Metrics;
 using Propeller.Manager.Proplets;
 using Propeller.Manager.Storage;
 
@@ -65,6 +66,7 @@ public sealed class TaskReports(
         task.FinishTime = Now;
         task.Enter(failed ? TaskState.Failed : TaskState.Completed, Now, result.PropletId);
         await store.UpdateAsync(task, cancellationToken);
+        ManagerMetrics.TaskEnded(task);
         registry.TaskEnded(result.PropletId);
         logger.LogInformation("Task {task_id} {outcome} on proplet {proplet_id}", task.Id, failed ? "failed" : "completed", result.PropletId);
     }

@@ -1,6 +1,7 @@
 using Propeller.Core.Messaging;
 using Propeller.Core.Tasks;
 using Propeller.Manager.Messaging;
+using Propeller.Manager.Metrics;
 using Propeller.Manager.Proplets;
 using Propeller.Manager.Scheduling;
 using Propeller.Manager.Storage;
@@ -222,6 +223,7 @@ public sealed class TaskService(
         task.FinishTime = Now;
         task.Enter(TaskState.Interrupted, Now, task.PropletId, "stopped by a user");
         await store.UpdateAsync(task, cancellationToken);
+        ManagerMetrics.TaskEnded(task);
         logger.LogInformation("Task stopped {task_id}", id);
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Propeller.Core.Configuration;
 using Propeller.Core.Messaging;
 using Propeller.Wasm;
+using Propeller.Proplet.Metrics;
 using Propeller.Proplet.Runtimes;
 
 namespace Propeller.Proplet.Tasks;
@@ -84,6 +85,8 @@ public sealed class TaskRunner(
     private async Task RunAsync(StartMessage start, Run run, RunReporter reporter)
     {
         var stop = run.Stop;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        PropletMetrics.RunStarted();
         logger.LogInformation("Executing task {task_id} {task_name} (attempt {attempt})", start.Id, start.Name, start.Attempt);
         ResultMessage? result = null;
         try
@@ -146,6 +149,8 @@ public sealed class TaskRunner(
 
             _running.TryRemove(new KeyValuePair<Guid, Run>(start.Id, run));
             stop.Dispose();
+            var outcome = result is null || run.Superseded ? "stopped" : result.Error is null ? "completed" : "failed";
+            PropletMetrics.RunEnded(outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
 
         if (result is not null && !run.Superseded)

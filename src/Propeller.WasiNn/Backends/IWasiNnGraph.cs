@@ -7,5 +7,8 @@ namespace Propeller.WasiNn.Backends;
 /// </summary>
 public interface IWasiNnGraph : IDisposable
 {
+    /// <summary>The format the model was loaded from (labels wasi-nn's metrics).</summary>
+    GraphEncoding Encoding { get; }
+
     IWasiNnExecutionContext CreateExecutionContext();
 }

@@ -237,6 +237,28 @@ public abstract class TaskStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Counts_by_state_count_each_task_once_in_its_current_state()
+    {
+        var store = await OpenAsync();
+        Assert.Empty(await store.CountByStateAsync(None));
+
+        var states = new[] { TaskState.Pending, TaskState.Running, TaskState.Completed, TaskState.Completed, TaskState.Failed, TaskState.Completed };
+        var ids = DescendingIds(states.Length);
+        for (var i = 0; i < states.Length; i++)
+        {
+            await store.AddAsync(new PropellerTask { Id = ids[i], Name = $"t{i}", State = states[i] }, None);
+        }
+
+        var running = (await store.GetAsync(ids[1], None))!;
+        running.State = TaskState.Completed;
+        await store.UpdateAsync(running, None);
+
+        Assert.Equal(
+            new Dictionary<TaskState, long> { [TaskState.Pending] = 1, [TaskState.Completed] = 4, [TaskState.Failed] = 1 },
+            await store.CountByStateAsync(None));
+    }
+
+    [Fact]
     public async Task Update_writes_every_field_and_only_that_task()
     {
         var store = await OpenAsync();

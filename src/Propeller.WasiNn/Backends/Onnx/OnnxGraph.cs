@@ -13,6 +13,8 @@ internal sealed class OnnxGraph : IWasiNnGraph
         OutputNames = [.. session.OutputNames];
     }
 
+    public GraphEncoding Encoding => GraphEncoding.Onnx;
+
     public InferenceSession Session { get; }
 
     public string[] InputNames { get; }

@@ -1,0 +1,31 @@
+using Propeller.Core.Metrics;
+using Propeller.Manager.Metrics;
+
+namespace Propeller.Manager.Api;
+
+/// <summary><c>GET /metrics</c>: the manager's metrics in Prometheus' text format (see docs/api.md).</summary>
+public static class MetricsApi
+{
+    public static IServiceCollection AddManagerMetrics(this IServiceCollection services)
+    {
+        services.AddSingleton(_ => new PrometheusExporter());
+        services.AddSingleton<ManagerGauges>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder app)
+    {
+        // Made now, before the hosted services start: the exporter sees only what is measured after it exists.
+        var exporter = app.ServiceProvider.GetRequiredService<PrometheusExporter>();
+        var gauges = app.ServiceProvider.GetRequiredService<ManagerGauges>();
+        app.MapGet("/metrics", async (CancellationToken cancellationToken) =>
+        {
+            await gauges.RefreshAsync(cancellationToken);
+            return Results.Text(exporter.Render(), PrometheusText.ContentType);
+        })
+            .WithTags("metrics")
+            .WithSummary("The manager's metrics in Prometheus' text format 0.0.4: tasks by state, task durations, proplets alive, MQTT messages")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain");
+        return app;
+    }
+}
