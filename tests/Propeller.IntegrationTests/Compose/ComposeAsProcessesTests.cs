@@ -15,7 +15,7 @@ namespace Propeller.IntegrationTests.Compose;
 /// <list type="bullet">
 /// <item>host names and ports: the broker's <c>listener 1883</c> and <c>tcp://broker:1883</c> → 127.0.0.1 and a free
 /// port; the manager's 0.0.0.0:7070 → 127.0.0.1 and a free port (in the healthchecks' commands too); PostgreSQL's
-/// postgres:5432, user and database → the test's own server;</item>
+/// postgres:5432, user and database → the test's own server; the proplet's metrics port 9100 → a free port;</item>
 /// <item>volume paths: the broker's persistence_location, the manager's SQLite file and the proplet's
 /// /home/proplet/fixture (also in the task's <c>--dir</c>) → temporary directories, the last holding the example's fixture;</item>
 /// <item>the runtime: <c>wasmtime</c> → build/propeller-wasm (no wasmtime here; it takes the same flags).</item>
@@ -58,6 +58,9 @@ public sealed partial class ComposeAsProcessesTests : IDisposable
         var propletEnvironment = EnvironmentOf(propletService);
         SubstituteBroker(propletEnvironment, "PROPLET_MQTT_ADDRESS", brokerPortInContainer, brokerPort);
         Substitute(propletEnvironment, "PROPLET_EXTERNAL_WASM_RUNTIME", "wasmtime", propellerWasm);
+        // The metrics port is the container's own; here a free one, so parallel runs do not collide.
+        var metricsPort = FreePort.Get();
+        Substitute(propletEnvironment, "PROPLET_METRICS_PORT", "9100", metricsPort.ToString(CultureInfo.InvariantCulture));
         // The seeds' mount: ./fixture next to compose.yaml, i.e. docker/fixture (docs/deployment.md).
         Assert.Equal(Path.Combine(ComposeConfig.DockerDirectory, "fixture"), propletService.Mount(FixtureInContainer).Source);
         await using var proplet = ChildProcess.Start(Repository.Executable("propeller-proplet"), propletEnvironment);
@@ -78,6 +81,11 @@ public sealed partial class ComposeAsProcessesTests : IDisposable
         var results = done.GetProperty("results").GetString()!;
         Assert.StartsWith("Read graph weights, size in bytes: 578966\nLoaded graph into wasi-nn with ID: 0\nCreated wasi-nn execution context with ID: 0\n", results);
         Assert.Contains("Executed graph inference\nFound results, sorted top 5: [InferenceResult(0, ", results, StringComparison.Ordinal);
+
+        // PROPLET_METRICS_HOST=0.0.0.0 from the compose file: the proplet's metrics answer on its port.
+        using var metrics = await http.GetAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Contains("propeller_proplet_tasks_total{outcome=\"completed\"} 1", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
