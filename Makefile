@@ -18,7 +18,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all run test bench deps guests examples onnxruntime clean help
+.PHONY: all run test bench deps guests examples onnxruntime clean help docs-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -69,6 +69,9 @@ run: all ## start the manager (embedded MQTT broker, SQLite in data/) and one pr
 
 test: deps all guests examples ## install what the tests need, build, and run every test
 	$(DOTNET) test Propeller.sln -c $(CONFIGURATION) --no-build --nologo
+
+docs-check: deps all guests examples ## run every command of README.md and docs/*.md against a live manager (also part of make test)
+	$(DOTNET) test tests/Propeller.IntegrationTests -c $(CONFIGURATION) --no-build --nologo --filter FullyQualifiedName~DocsCommands
 
 bench: deps all guests examples ## run the benchmarks behind docs/benchmarks.md (prints a Markdown table)
 	$(DOTNET) run --project tests/Propeller.Benchmarks -c $(CONFIGURATION) --no-build -- $(BENCH)
