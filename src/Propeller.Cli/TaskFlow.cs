@@ -37,14 +37,17 @@ public static class TaskFlow
         }
     }
 
-    /// <summary>Follows the task until it ends, telling on stderr why it waits while it does.</summary>
+    /// <summary>
+    /// Follows the task until it ends, telling on stderr why it waits while it does. The polls leave the
+    /// module out; with --with-file the ended task is read once more, module included.
+    /// </summary>
     public static async Task<PropellerTask> WaitAsync(CliContext context, string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         string? lastReason = null;
         try
         {
-            return await context.Client.WaitForTaskAsync(id, PropellerClient.DefaultPollInterval, task =>
+            var ended = await context.Client.WaitForTaskAsync(id, PropellerClient.DefaultPollInterval, task =>
             {
                 if (task is { State: TaskState.Pending, PendingReason: { Length: > 0 } reason } && reason != lastReason)
                 {
@@ -53,6 +56,7 @@ public static class TaskFlow
 
                 lastReason = task.PendingReason;
             }, cancellationToken);
+            return context.Printer.WithFile ? await context.Client.GetTaskAsync(id, cancellationToken) : ended;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -70,9 +74,10 @@ public static class TaskFlow
     public static async Task<int> WatchAsync(CliContext context, string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        PropellerTask? last = null;
         try
         {
-            await foreach (var transition in context.Client.WatchTaskAsync(id, PropellerClient.DefaultPollInterval, cancellationToken))
+            await foreach (var transition in context.Client.WatchTaskAsync(id, PropellerClient.DefaultPollInterval, task => last = task, cancellationToken))
             {
                 context.Printer.Transition(transition);
             }
@@ -85,8 +90,8 @@ public static class TaskFlow
                 $"'{CliApplication.Name} tasks watch {id}' follows it again");
         }
 
-        var task = await context.Client.GetTaskAsync(id, cancellationToken);
-        if (WhyNotCompleted(task) is not { } why)
+        // The watch ends on the answer that showed the task ended: that answer says how.
+        if (WhyNotCompleted(last!) is not { } why)
         {
             return ExitCodes.Success;
         }

@@ -15,7 +15,7 @@ namespace Propeller.Logging;
 public sealed class JsonLinesFormatter : ITextFormatter
 {
     /// <summary>Fields this formatter writes itself; an event property with one of these names is written with a trailing underscore.</summary>
-    private static readonly HashSet<string> Reserved = ["time", "level", "msg", "source", "error"];
+    private static readonly HashSet<string> Reserved = ["time", "level", "msg", "source", "exception"];
 
     private readonly JsonValueFormatter _values = new(typeTagName: null);
 
@@ -40,7 +40,8 @@ public sealed class JsonLinesFormatter : ITextFormatter
 
         if (logEvent.Exception is { } exception)
         {
-            output.Write(",\"error\":");
+            // Not "error": that is the field task events use for a task's error text ({error} in their templates).
+            output.Write(",\"exception\":");
             JsonValueFormatter.WriteQuotedJsonString(exception.ToString(), output);
         }
 

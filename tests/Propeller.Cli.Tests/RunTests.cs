@@ -40,6 +40,15 @@ public sealed class RunTests(ClusterFixture cluster) : IClassFixture<ClusterFixt
     }
 
     [Fact]
+    public async Task Run_with_file_prints_the_finished_task_with_its_module()
+    {
+        var task = await cluster.CliJsonAsync("run", Guests.Path("greet"), "-o", "json", "--with-file");
+
+        Assert.Equal(3, task.GetProperty("state").GetInt32());
+        Assert.Equal(await File.ReadAllBytesAsync(Guests.Path("greet")), task.GetProperty("file").GetBytesFromBase64());
+    }
+
+    [Fact]
     public async Task Run_with_output_table_prints_the_task_as_key_values()
     {
         var result = await cluster.CliAsync("run", Guests.Path("exit-code"), "-o", "table");

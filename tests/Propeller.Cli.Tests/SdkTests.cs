@@ -28,6 +28,8 @@ public sealed class SdkTests(ClusterFixture cluster) : IClassFixture<ClusterFixt
         Assert.Equal(TaskState.Completed, done.State);
         Assert.Contains("GREETING=from the sdk", done.Results!.Value.GetString(), StringComparison.Ordinal);
         Assert.Equal(done.Results.Value.GetString(), results.Results!.Value.GetString());
+        Assert.Null(done.File);
+        Assert.Equal(await File.ReadAllBytesAsync(path), (await client.GetTaskAsync(created.Id)).File);
     }
 
     [Fact]

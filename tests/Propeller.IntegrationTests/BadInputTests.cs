@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Propeller.Testing;
 
 namespace Propeller.IntegrationTests;
@@ -63,6 +64,26 @@ public sealed class BadInputTests(ManagerOnly stack) : IClassFixture<ManagerOnly
 
         var (propletStatus, _) = await TaskCalls.ErrorOf(Http.GetAsync(new Uri("/proplets/nobody", UriKind.Relative)));
         Assert.Equal(HttpStatusCode.NotFound, propletStatus);
+    }
+
+    [Fact]
+    public async Task File_false_leaves_the_module_out_of_a_task_and_other_values_are_a_400()
+    {
+        var id = (await TaskCalls.CreateAsync(Http, """{"name": "with-module"}""")).GetProperty("id").GetString()!;
+        using (var upload = await TaskCalls.UploadAsync(Http, id, Repository.Guest("greet")))
+        {
+            Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
+        }
+
+        var full = await Http.GetFromJsonAsync<JsonElement>(new Uri($"/tasks/{id}", UriKind.Relative));
+        var light = await Http.GetFromJsonAsync<JsonElement>(new Uri($"/tasks/{id}?file=false", UriKind.Relative));
+        var (status, error) = await TaskCalls.ErrorOf(Http.GetAsync(new Uri($"/tasks/{id}?file=no", UriKind.Relative)));
+
+        Assert.Equal(Repository.Guest("greet"), full.GetProperty("file").GetBytesFromBase64());
+        Assert.False(light.TryGetProperty("file", out _));
+        Assert.Equal(full.GetProperty("name").GetString(), light.GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("file='no' is not valid: use true or false", error);
     }
 
     [Fact]

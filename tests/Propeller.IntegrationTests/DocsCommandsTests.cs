@@ -7,7 +7,8 @@ namespace Propeller.IntegrationTests;
 /// Every command a reader could copy from README.md and docs/*.md is run or checked, so the docs
 /// cannot drift from the code: CLI lines run against a live manager and proplet, curl lines must hit
 /// routes that exist, make targets must exist, documented variables must be read by src/. A command
-/// nothing checks fails, unless its program is in <see cref="Skipped"/> with the reason.
+/// nothing checks fails, unless its program is in <see cref="Skipped"/> with the reason, or its block follows a
+/// <c>&lt;!-- docs-check: skip: REASON --&gt;</c> line (<see cref="DocCommand.SkipReason"/>).
 /// </summary>
 public sealed class DocsCommandsTests(DocsStack stack, ITestOutputHelper output) : IClassFixture<DocsStack>
 {

@@ -65,7 +65,16 @@ public sealed class PrometheusExporter : IDisposable
                 family.Clear();
             }
 
-            _listener.RecordObservableInstruments();
+            try
+            {
+                _listener.RecordObservableInstruments();
+            }
+            catch (AggregateException)
+            {
+                // The listener reads every instrument and then throws what their callbacks threw: an instrument that
+                // failed is left out of this scrape, the others are shown (a scrape must not fail for one gauge).
+            }
+
             foreach (var family in _families.Values)
             {
                 family.WriteTo(output);

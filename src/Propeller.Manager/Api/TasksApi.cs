@@ -22,7 +22,9 @@ public static class TasksApi
             .WithQuery("state", JsonSchemaType.String, "only tasks in this state: 0-6 or pending, scheduled, running, completed, failed, skipped, interrupted")
             .Produces<TaskPage>().WithErrors(400);
         tasks.MapGet("/{id}", GetAsync)
-            .WithSummary("One task, its module (file, base64) included").Produces<PropellerTask>().WithErrors(400, 404);
+            .WithSummary("One task, its module (file, base64) included unless file=false")
+            .WithQuery("file", JsonSchemaType.Boolean, "false leaves the module out (for clients that follow a task's state)")
+            .Produces<PropellerTask>().WithErrors(400, 404);
         tasks.MapPut("/{id}", UpdateAsync)
             .WithSummary("Change the fields present; cli_args and env cannot change; not while it runs")
             .Accepts<TaskRequest>("application/json").Produces<PropellerTask>().WithErrors(400, 404, 409, 413, 415);
@@ -54,8 +56,16 @@ public static class TasksApi
         return TypedResults.Json(page, PropellerJsonContext.Default.TaskPage);
     }
 
-    private static async Task<IResult> GetAsync(string id, TaskService service, CancellationToken ct) =>
-        Task(await service.GetAsync(RequestReading.TaskId(id), ct));
+    private static async Task<IResult> GetAsync(string id, HttpRequest request, TaskService service, CancellationToken ct)
+    {
+        var task = await service.GetAsync(RequestReading.TaskId(id), ct);
+        if (!WithFile(request))
+        {
+            task.File = null;
+        }
+
+        return Task(task);
+    }
 
     private static async Task<IResult> UpdateAsync(string id, HttpRequest request, TaskService service, CancellationToken ct)
     {
@@ -99,6 +109,14 @@ public static class TasksApi
         var result = TypedResults.Json(task, PropellerJsonContext.Default.PropellerTask, statusCode: status);
         return location is null ? result : new WithLocation(result, location);
     }
+
+    /// <summary><c>?file=false</c>: a client polling a task's state need not download its module each time.</summary>
+    private static bool WithFile(HttpRequest request) => request.Query["file"].ToString().ToLowerInvariant() switch
+    {
+        "" or "true" => true,
+        "false" => false,
+        var other => throw ApiError.BadRequest($"file='{(other.Length > 16 ? other[..16] + "…" : other)}' is not valid: use true or false"),
+    };
 
     private static TaskState? State(HttpRequest request)
     {

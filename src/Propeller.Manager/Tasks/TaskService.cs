@@ -212,7 +212,9 @@ public sealed class TaskService(
             throw ApiError.Conflict($"task {id} is not running (state {task.State}); there is nothing to stop");
         }
 
-        if (task.State.IsActive() && task.PropletId is not null)
+        // A waiting task may keep the start_time of an attempt on a proplet that was lost: it is not running now.
+        var wasPlaced = task.State.IsActive();
+        if (wasPlaced && task.PropletId is not null)
         {
             await control.StopAsync(new StopMessage { Id = id, PropletId = task.PropletId }, cancellationToken);
             registry.TaskEnded(task.PropletId);
@@ -223,7 +225,11 @@ public sealed class TaskService(
         task.FinishTime = Now;
         task.Enter(TaskState.Interrupted, Now, task.PropletId, "stopped by a user");
         await store.UpdateAsync(task, cancellationToken);
-        ManagerMetrics.TaskEnded(task);
+        if (wasPlaced)
+        {
+            ManagerMetrics.TaskEnded(task);
+        }
+
         logger.LogInformation("Task stopped {task_id}", id);
     }
 

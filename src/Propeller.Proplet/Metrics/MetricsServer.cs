@@ -13,8 +13,8 @@ namespace Propeller.Proplet.Metrics;
 /// Kestrel in its smallest form (an empty WebApplication, no routing, no logging) rather than System.Net.HttpListener:
 /// HttpListener matches each request's Host header against its prefix, so a scrape of <c>localhost:PORT</c> at a
 /// listener on 127.0.0.1 is refused, and it binds 0.0.0.0 only through its <c>+</c> wildcard. Kestrel binds exactly
-/// the address given and answers whatever the Host header says; it comes with the ASP.NET Core shared framework the
-/// manager already needs on the machine, so it adds no package and costs nothing while the port is unset.
+/// the address given and answers whatever the Host header says. It comes with the ASP.NET Core shared framework (no
+/// package), which the proplet therefore needs installed, as the manager does (its image is the aspnet one).
 /// A port that cannot be bound is logged as an error and the proplet goes on running tasks: metrics only observe.
 /// </remarks>
 public sealed class MetricsServer(PropletOptions options, ILogger<MetricsServer> logger) : IHostedService, IAsyncDisposable

@@ -14,17 +14,18 @@ public sealed class JsonLinesFormatterTests
     {
         const string hostile = "line one\nline \"two\"\t\\ end, é, \u0001";
 
-        var line = Assert.Single(Format(log => log.Information("Task {task_id} failed: {error}", "3fc0a69a", hostile)));
+        var line = Assert.Single(Format(log => log.Information("Task {task_id} failed: {error} {msg}", "3fc0a69a", hostile, "m")));
 
         var json = JsonDocument.Parse(line).RootElement;
-        Assert.Equal($"Task 3fc0a69a failed: {hostile}", json.GetProperty("msg").GetString());
-        Assert.Equal(hostile, json.GetProperty("error_").GetString());
+        Assert.Equal($"Task 3fc0a69a failed: {hostile} m", json.GetProperty("msg").GetString());
+        Assert.Equal("m", json.GetProperty("msg_").GetString());
+        Assert.Equal(hostile, json.GetProperty("error").GetString());
         Assert.Equal("3fc0a69a", json.GetProperty("task_id").GetString());
         Assert.Equal("WARN", JsonDocument.Parse(Assert.Single(Format(log => log.Warning("w"))))!.RootElement.GetProperty("level").GetString());
     }
 
     [Fact]
-    public void Numbers_stay_numbers_and_exceptions_go_to_error()
+    public void Numbers_stay_numbers_and_exceptions_go_to_exception()
     {
         var lines = Format(log => log.Error(new InvalidOperationException("boom"), "Task completed {task_id} exit_code={exit_code}", "t1", 7));
 
@@ -32,7 +33,7 @@ public sealed class JsonLinesFormatterTests
         Assert.Equal("Task completed t1 exit_code=7", json.GetProperty("msg").GetString());
         Assert.Equal(7, json.GetProperty("exit_code").GetInt32());
         Assert.Equal("ERROR", json.GetProperty("level").GetString());
-        Assert.StartsWith("System.InvalidOperationException: boom", json.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("System.InvalidOperationException: boom", json.GetProperty("exception").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]

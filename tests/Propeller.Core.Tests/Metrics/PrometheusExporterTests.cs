@@ -157,13 +157,17 @@ public sealed class PrometheusExporterTests : IDisposable
     }
 
     [Fact]
-    public void A_lone_surrogate_becomes_a_replacement_character_not_broken_utf8()
+    public void A_gauge_whose_callback_throws_is_left_out_and_the_others_are_shown()
     {
-        _meter.CreateCounter<int>("test.surrogate").Add(1, new KeyValuePair<string, object?>("value", "a\uD800b"));
+        _meter.CreateObservableGauge("test.broken", new Func<int>(() => throw new InvalidOperationException("the registry is gone")));
+        _meter.CreateObservableGauge("test.fine", () => 7);
+        _meter.CreateCounter<int>("test.count").Add(2);
 
         var page = Scrape(out _);
 
-        Assert.Equal("a\uFFFDb", page.Samples.Single().Labels["value"]);
+        Assert.Equal(7, page.Value("test_fine"));
+        Assert.Equal(2, page.Value("test_count_total"));
+        Assert.False(page.Families.ContainsKey("test_broken") && page.Samples.Any(s => s.Name == "test_broken"), "the broken gauge has no sample");
     }
 
     [Fact]

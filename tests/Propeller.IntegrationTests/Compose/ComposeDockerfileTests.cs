@@ -98,6 +98,21 @@ public sealed class ComposeDockerfileTests
         }
     }
 
+    [Theory]
+    [InlineData("Dockerfile.manager", "src/Propeller.Manager/Propeller.Manager.csproj")]
+    [InlineData("Dockerfile.proplet", "src/Propeller.Proplet/Propeller.Proplet.csproj")]
+    public void The_image_that_runs_an_app_has_the_frameworks_it_needs(string dockerfile, string project)
+    {
+        // An app on ASP.NET Core (the manager's API, the proplet's /metrics) does not start on the plain runtime image.
+        var csproj = File.ReadAllText(Path.Combine(Repository.Root, project));
+        var needsAspNet = csproj.Contains("Sdk=\"Microsoft.NET.Sdk.Web\"", StringComparison.Ordinal)
+            || csproj.Contains("<FrameworkReference Include=\"Microsoft.AspNetCore.App\"", StringComparison.Ordinal);
+
+        var final = Dockerfile.Load(dockerfile).Final.Image;
+
+        Assert.True(!needsAspNet || final.Contains("/dotnet/aspnet:", StringComparison.Ordinal), $"{project} needs ASP.NET Core, but {dockerfile} runs it on {final}");
+    }
+
     [Fact]
     public async Task The_proplet_image_has_on_PATH_the_runtime_compose_names()
     {

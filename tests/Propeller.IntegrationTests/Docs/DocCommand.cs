@@ -17,6 +17,13 @@ public sealed partial record DocCommand(string Doc, int Line, string Text, IRead
     /// <summary>The output the doc shows, without its <c>[exit code N]</c> line.</summary>
     public IReadOnlyList<string> Printed => Output.Count > 0 && ExitCodeLine().IsMatch(Output[^1]) ? Output.Take(Output.Count - 1).ToList() : Output;
 
+    /// <summary>
+    /// Why the command is not run, when its block follows a <c>&lt;!-- docs-check: skip: REASON --&gt;</c> line
+    /// (a flow that needs what this machine lacks, e.g. the Docker images). The reader sees the comment in
+    /// the doc's source and the test's output counts it under the reason.
+    /// </summary>
+    public string? SkipReason { get; init; }
+
     /// <summary>How failures name the command: where it is, and what it says.</summary>
     public override string ToString() => $"{Doc}:{Line}: {Text}";
 
@@ -49,15 +56,15 @@ public sealed partial record DocCommand(string Doc, int Line, string Text, IRead
             end = end < 0 ? lines.Length : end;
             var body = lines[(i + 1)..end];
             var firstLine = i + 2; // 1-based number of body[0]
-            switch (fence.Groups[1].Value)
+            var before = lines.Take(i).LastOrDefault(l => l.Trim().Length > 0) ?? "";
+            var skip = SkipMarker().Match(before) is { Success: true } marker ? marker.Groups[1].Value.Trim() : null;
+            var block = fence.Groups[1].Value switch
             {
-                case "console" or "shell-session":
-                    commands.AddRange(ReadConsole(doc, body, firstLine));
-                    break;
-                case "bash" or "sh" or "shell" or "zsh":
-                    commands.AddRange(ReadScript(doc, body, firstLine));
-                    break;
-            }
+                "console" or "shell-session" => ReadConsole(doc, body, firstLine),
+                "bash" or "sh" or "shell" or "zsh" => ReadScript(doc, body, firstLine),
+                _ => [],
+            };
+            commands.AddRange(block.Select(c => c with { SkipReason = skip }));
 
             i = end;
         }
@@ -114,6 +121,9 @@ public sealed partial record DocCommand(string Doc, int Line, string Text, IRead
 
     [GeneratedRegex(@"^\s*```\s*([\w-]*)")]
     private static partial Regex Fence();
+
+    [GeneratedRegex(@"^\s*<!-- docs-check: skip: (.+?) -->\s*$")]
+    private static partial Regex SkipMarker();
 
     [GeneratedRegex(@"`(make(?: [^`]*)?)`")]
     private static partial Regex InlineMake();

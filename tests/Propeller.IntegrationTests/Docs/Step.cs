@@ -53,6 +53,11 @@ public sealed partial record Step(DocCommand Source, string Command, Check Check
     /// <param name="skipped">Programs not run here, each with its reason.</param>
     public static IReadOnlyList<Step> Of(DocCommand source, IReadOnlyDictionary<string, string> skipped)
     {
+        if (source.SkipReason is { } blockSkipped)
+        {
+            return [new Step(source, source.Text, Check.Skip, blockSkipped, IsLast: true, Piped: false)];
+        }
+
         var steps = new List<Step>();
         var segments = Shell.Split(source.Text, "&&", "||", ";");
         for (var i = 0; i < segments.Count; i++)
