@@ -47,22 +47,16 @@ public static partial class EnvironmentVariables
         }
     }
 
-    /// <summary>Whether src/ reads <paramref name="name"/>: it is a string literal there, or fills an interpolated one such as $"{prefix}_LOG_LEVEL" with another literal ("MANAGER").</summary>
-    public static bool IsRead(string name) =>
-        SourceStrings.Value.Literals.Contains(name) || SourceStrings.Value.Templates.Any(t => t.IsMatch(name));
+    /// <summary>Whether src/ reads <paramref name="name"/>: it is a whole string literal there (readers spell names out, e.g. "MANAGER_LOG_LEVEL").</summary>
+    public static bool IsRead(string name) => SourceLiterals.Value.Contains(name);
 
-    private static readonly Lazy<(HashSet<string> Literals, List<Regex> Templates)> SourceStrings = new(() =>
+    private static readonly Lazy<HashSet<string>> SourceLiterals = new(() =>
     {
         var source = string.Join('\n', Directory.EnumerateFiles(Path.Combine(Repository.Root, "src"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal) &&
                         !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Select(File.ReadAllText));
-        var literals = Literal().Matches(source).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
-        var anyLiteral = string.Join('|', literals.Select(Regex.Escape));
-        var templates = Template().Matches(source)
-            .Select(m => new Regex("^" + Hole().Replace(m.Groups[1].Value, $"(?:{anyLiteral})") + "$", RegexOptions.CultureInvariant))
-            .ToList();
-        return (literals, templates);
+        return Literal().Matches(source).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
     });
 
     [GeneratedRegex(@"\b(?:MANAGER|PROPLET)_[A-Z0-9][A-Z0-9_]*")]
@@ -74,11 +68,4 @@ public static partial class EnvironmentVariables
     /// <summary>"NAME": a whole string literal in capitals.</summary>
     [GeneratedRegex(@"""([A-Z][A-Z0-9_]*)""")]
     private static partial Regex Literal();
-
-    /// <summary>$"{prefix}_LOG_LEVEL": an interpolated string of holes and capitals, with at least one hole.</summary>
-    [GeneratedRegex(@"\$""((?:[A-Z0-9_]*\{[^{}""]+\})+[A-Z0-9_]*)""")]
-    private static partial Regex Template();
-
-    [GeneratedRegex(@"\{[^{}""]+\}")]
-    private static partial Regex Hole();
 }
