@@ -58,6 +58,8 @@ public static class CliApplication
         root.Add(commands.Proplets());
         root.Add(commands.Run());
         root.Add(commands.Health());
+        root.Add(commands.Provision());
+        root.Add(commands.Credentials());
         var details = commands.Details.ToDictionary();
         details[root] = """
             Output is the manager's JSON, pretty-printed, unless -o table is given.
@@ -160,6 +162,9 @@ public static class CliApplication
                 $"is {context.ManagerUrl} a Propeller manager of this version? (--manager-url)",
             HttpStatusCode.Conflict when message.Contains(" is waiting: ", StringComparison.Ordinal) =>
                 $"the task starts by itself as soon as a proplet reports in ('{Name} proplets list' shows them; 'make run' starts one)",
+            HttpStatusCode.Unauthorized => context.ApiKeySource is null
+                ? $"set {GlobalOptions.ApiKeyVariable} to the manager's API key (the [cli] api_key of the config.toml '{Name} provision' wrote, read from the current directory)"
+                : $"the key came from {context.ApiKeySource}; it may be revoked or belong to another manager",
             HttpStatusCode.BadRequest when message.StartsWith("either file or image_url", StringComparison.Ordinal) =>
                 $"upload the module first: {Name} tasks upload <id> module.wasm",
             _ => null,

@@ -19,7 +19,9 @@ public sealed class CliContext : IDisposable
         Verbose = parseResult.GetValue(global.Verbose);
         Format = GlobalOptions.ParseFormat(parseResult.GetValue(global.Output)) ?? OutputFormat.Json;
         FormatGiven = parseResult.GetResult(global.Output) is { Implicit: false };
-        (ManagerUrl, ManagerUrlSource) = global.ResolveManagerUrl(parseResult);
+        var settings = GlobalOptions.LoadSettings();
+        (ManagerUrl, ManagerUrlSource) = global.ResolveManagerUrl(parseResult, settings);
+        (ApiKey, ApiKeySource) = settings.Find(GlobalOptions.ApiKeyVariable) is { Value: { } key } found ? (key, found.Name) : (null, null);
         Printer = new Printer(stdout, Format, parseResult.GetValue(global.WithFile), OutputIsTerminal: ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected);
         _client = new Lazy<PropellerClient>(CreateClient);
     }
@@ -43,6 +45,12 @@ public sealed class CliContext : IDisposable
     public string ManagerUrlSource { get; }
 
     public Printer Printer { get; }
+
+    /// <summary>Sent as <c>Authorization: Bearer</c>: $PROPELLER_API_KEY, else config.toml's [cli] api_key.</summary>
+    public string? ApiKey { get; }
+
+    /// <summary>Where <see cref="ApiKey"/> came from (the variable or the config file's line); null without a key.</summary>
+    public string? ApiKeySource { get; }
 
     public PropellerClient Client => _client.Value;
 
@@ -72,7 +80,7 @@ public sealed class CliContext : IDisposable
         var http = new HttpClient(handler, disposeHandler: true) { BaseAddress = ManagerUrl, Timeout = TimeSpan.FromMinutes(5) };
 #pragma warning restore CA2000
         http.DefaultRequestHeaders.UserAgent.ParseAdd($"propeller-cli/{typeof(CliContext).Assembly.GetName().Version?.ToString(3) ?? "0"}");
-        return new PropellerClient(http, ownsHttp: true);
+        return new PropellerClient(http, ownsHttp: true) { ApiKey = ApiKey };
     }
 
     /// <summary>Writes each request and its answer to stderr (--verbose).</summary>

@@ -4,7 +4,7 @@ using Propeller.Core.Tasks;
 namespace Propeller.Cli;
 
 /// <summary>Builds the command tree: tasks …, proplets …, run, health.</summary>
-public sealed class Commands(GlobalOptions global, TextWriter stdout, TextWriter stderr)
+public sealed partial class Commands(GlobalOptions global, TextWriter stdout, TextWriter stderr)
 {
     private readonly Dictionary<Command, string> _details = [];
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Propeller.Core.Configuration;
 using Propeller.Sdk;
 
 namespace Propeller.Cli;
@@ -17,6 +18,10 @@ public enum OutputFormat
 public sealed class GlobalOptions
 {
     public const string ManagerUrlVariable = "PROPELLER_MANAGER_URL";
+
+    public const string ApiKeyVariable = "PROPELLER_API_KEY";
+
+    public const string ConfigFileVariable = "PROPELLER_CONFIG_FILE";
 
     public GlobalOptions()
     {
@@ -81,22 +86,40 @@ public sealed class GlobalOptions
         root.Add(WithFile);
     }
 
-    /// <summary>--manager-url, else $PROPELLER_MANAGER_URL, else upstream's default; and where it came from.</summary>
-    public (Uri Url, string Source) ResolveManagerUrl(ParseResult parseResult)
+    /// <summary>--manager-url, else $PROPELLER_MANAGER_URL, else config.toml's [cli] manager_url, else upstream's default; and where it came from.</summary>
+    public (Uri Url, string Source) ResolveManagerUrl(ParseResult parseResult, Settings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         if (parseResult.GetValue(ManagerUrl) is { Length: > 0 } given)
         {
             return (ParseManagerUrl(given)!, "--manager-url");
         }
 
-        if (Environment.GetEnvironmentVariable(ManagerUrlVariable) is { Length: > 0 } fromEnvironment)
+        var (configured, source) = settings.Find(ManagerUrlVariable);
+        if (configured is not null)
         {
-            return (ParseManagerUrl(fromEnvironment)
-                ?? throw new CliException($"{ManagerUrlVariable}='{fromEnvironment}' is not an http:// or https:// URL such as http://localhost:7070", ExitCodes.Usage),
-                ManagerUrlVariable);
+            return (ParseManagerUrl(configured)
+                ?? throw new CliException($"{source}='{configured}' is not an http:// or https:// URL such as http://localhost:7070", ExitCodes.Usage),
+                source);
         }
 
         return (PropellerClient.DefaultManagerUrl, "default");
+    }
+
+    /// <summary>
+    /// The environment over config.toml's [cli] section ($PROPELLER_CONFIG_FILE, else ./config.toml when it exists):
+    /// <c>manager_url</c> and <c>api_key</c>, as <c>propeller-cli provision</c> writes them.
+    /// </summary>
+    public static Settings LoadSettings()
+    {
+        try
+        {
+            return Settings.FromEnvironmentAndFile(ConfigFileVariable, "cli", "PROPELLER_");
+        }
+        catch (InvalidSettingException e)
+        {
+            throw new CliException(e.Message, ExitCodes.Usage);
+        }
     }
 
     public static OutputFormat? ParseFormat(string? text) => text?.Trim().ToLowerInvariant() switch

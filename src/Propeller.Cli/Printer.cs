@@ -210,6 +210,49 @@ public sealed record Printer(TextWriter Out, OutputFormat Format, bool WithFile,
         Out.Flush();
     }
 
+    /// <summary>What provisioning created and where the keys went; never the keys themselves (they are in the files).</summary>
+    public void Provisioned(ProvisionResponse provisioned, IReadOnlyList<string> files)
+    {
+        ArgumentNullException.ThrowIfNull(provisioned);
+        ArgumentNullException.ThrowIfNull(files);
+        if (Format == OutputFormat.Json)
+        {
+            WriteJson(new JsonObject
+            {
+                ["domain_id"] = provisioned.DomainId,
+                ["channel_id"] = provisioned.ChannelId,
+                ["manager_client_id"] = provisioned.Manager.ClientId,
+                ["proplet_client_ids"] = new JsonArray([.. provisioned.Proplets.Select(p => JsonValue.Create(p.ClientId))]),
+                ["api_key_id"] = provisioned.Api.Id,
+                ["files"] = new JsonArray([.. files.Select(f => JsonValue.Create(f))]),
+            });
+            return;
+        }
+
+        KeyValues([
+            ("domain_id", provisioned.DomainId),
+            ("channel_id", provisioned.ChannelId),
+            ("manager_client_id", provisioned.Manager.ClientId),
+            ("proplet_client_ids", provisioned.Proplets.Count == 0 ? "-" : string.Join(", ", provisioned.Proplets.Select(p => p.ClientId))),
+            ("api_key_id", provisioned.Api.Id),
+            ("files", string.Join(", ", files)),
+        ]);
+    }
+
+    public void Credentials(CredentialList list)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        if (Format == OutputFormat.Json)
+        {
+            WriteJson(list, PropellerJsonContext.Default.CredentialList);
+            return;
+        }
+
+        Columns(
+            ["ID", "KIND", "DOMAIN", "CHANNEL", "CREATED"],
+            list.Credentials.Select(c => new[] { c.Id, c.Kind, c.DomainId, c.ChannelId, Time(c.CreatedAt) }));
+    }
+
     /// <summary>An acknowledgement: <c>{"started": true}</c> in JSON, a sentence in a table.</summary>
     public void Done(string field, string sentence)
     {

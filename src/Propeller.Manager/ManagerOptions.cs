@@ -53,6 +53,9 @@ public sealed record ManagerOptions
     /// <summary>How long a started task may wait for a proplet that can run it before it fails saying what was missing.</summary>
     public TimeSpan PendingTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>API keys accepted besides provisioned ones (MANAGER_API_KEYS, comma-separated); kept only as hashes in memory.</summary>
+    public IReadOnlyList<string> ApiKeys { get; init; } = [];
+
     public static ManagerOptions FromSettings(Settings s)
     {
         var qos = s.GetInt(1, 0, 2, "MANAGER_MQTT_QOS");
@@ -113,6 +116,18 @@ public sealed record ManagerOptions
             MaxUploadBytes = s.GetInt(64, 1, 1024, "MANAGER_MAX_UPLOAD_MB") * 1024L * 1024,
             PropletAliveTimeout = s.GetDuration(TimeSpan.FromSeconds(30), "MANAGER_PROPLET_ALIVE_TIMEOUT"),
             PendingTimeout = s.GetDuration(TimeSpan.FromMinutes(10), "MANAGER_PENDING_TIMEOUT"),
+            ApiKeys = ParseApiKeys(s.Get("MANAGER_API_KEYS")),
         };
+    }
+
+    private static List<string> ParseApiKeys(string? value)
+    {
+        var keys = (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        if (keys.Any(key => key.Length < 16 || key.Any(char.IsWhiteSpace)))
+        {
+            throw new InvalidSettingException("MANAGER_API_KEYS", "(hidden: it holds secrets)", "comma-separated keys of at least 16 characters without spaces (`openssl rand -hex 32` makes one)");
+        }
+
+        return keys;
     }
 }

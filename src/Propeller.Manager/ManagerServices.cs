@@ -4,6 +4,7 @@ using Propeller.Manager.Api;
 using Propeller.Manager.Messaging;
 using Propeller.Manager.Proplets;
 using Propeller.Manager.Scheduling;
+using Propeller.Manager.Security;
 using Propeller.Manager.Storage;
 using Propeller.Manager.Tasks;
 
@@ -28,6 +29,12 @@ public static class ManagerServices
         services.AddSingleton<ITaskStore>(options.PostgresConnection is { } postgres
             ? new PostgresTaskStore(postgres)
             : new SqliteTaskStore(options.SqlitePath));
+        services.AddSingleton<ICredentialStore>(options.PostgresConnection is { } credentialsDatabase
+            ? new PostgresCredentialStore(credentialsDatabase)
+            : new SqliteCredentialStore(options.SqlitePath));
+        services.AddSingleton<CredentialRegistry>();
+        services.AddSingleton<BrokerAccessPolicy>();
+        services.AddSingleton<Provisioning>();
         services.AddSingleton<PropletRegistry>();
         services.AddSingleton<PropletSelector>();
         services.AddSingleton<StripedLock>();

@@ -2,14 +2,18 @@ using Propeller.Core.Configuration;
 using Propeller.Logging;
 using Propeller.Manager;
 using Propeller.Manager.Api;
+using Propeller.Manager.Security;
 using Propeller.Manager.Storage;
 
 ManagerOptions options;
 LogSettings logSettings;
 try
 {
-    options = ManagerOptions.FromSettings(Settings.FromEnvironment());
-    logSettings = LogSettings.From(Settings.FromEnvironment(), "MANAGER_LOG_LEVEL", "MANAGER_LOG_FORMAT", outputIsTerminal: !Console.IsOutputRedirected);
+    // The environment over config.toml's [manager] (upstream's fallback file; `propeller-cli provision` writes it).
+    var settings = Settings.FromEnvironmentAndFile("MANAGER_CONFIG_FILE", "manager", "MANAGER_");
+    options = ManagerOptions.FromSettings(settings);
+    logSettings = LogSettings.From(settings, "MANAGER_LOG_LEVEL", "MANAGER_LOG_FORMAT", outputIsTerminal: !Console.IsOutputRedirected);
+    settings.RejectUnknownFileKeys();
 }
 catch (InvalidSettingException e)
 {
@@ -26,6 +30,7 @@ var app = builder.Build();
 try
 {
     await app.Services.GetRequiredService<ITaskStore>().InitializeAsync(CancellationToken.None);
+    await app.Services.GetRequiredService<CredentialRegistry>().LoadAsync(CancellationToken.None);
 }
 catch (System.Data.Common.DbException e)
 {
@@ -35,9 +40,11 @@ catch (System.Data.Common.DbException e)
 }
 
 app.UsePropellerErrors();
+app.UseApiKeys(options);
 app.MapTasksApi();
 app.MapPropletsApi();
 app.MapHealthApi();
+app.MapCredentialsApi();
 app.MapOpenApi();
 app.MapMetricsApi();
 app.MapFallback(() => ErrorHandling.Error(StatusCodes.Status404NotFound, "no such route; see docs/api.md or GET /openapi/v1.json for the routes")).ExcludeFromDescription();

@@ -20,9 +20,10 @@ public sealed record MqttBrokerOptions
     /// <summary>null accepts everyone; returning false answers CONNACK 5 (not authorized).</summary>
     public Func<MqttConnectRequest, bool>? Authenticate { get; init; }
 
-    /// <summary>(client, topic) -> may publish? null allows all. A denied QoS 1 publish is still acknowledged
-    /// (MQTT 3.1.1 has no negative PUBACK) and then dropped.</summary>
-    public Func<MqttConnectRequest, string, bool>? AuthorizePublish { get; init; }
+    /// <summary>(client, message) -> may publish? null allows all. The message (payload included) lets a policy check
+    /// what a client claims to be inside it. A denied QoS 1 publish is still acknowledged (MQTT 3.1.1 has no negative
+    /// PUBACK) and then dropped; a will is checked the same way when it would be published.</summary>
+    public Func<MqttConnectRequest, MqttApplicationMessage, bool>? AuthorizePublish { get; init; }
 
     /// <summary>(client, filter) -> may subscribe? null allows all. Denied filters get SUBACK 0x80.</summary>
     public Func<MqttConnectRequest, string, bool>? AuthorizeSubscribe { get; init; }

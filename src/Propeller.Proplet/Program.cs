@@ -9,8 +9,11 @@ PropletOptions options;
 LogSettings logSettings;
 try
 {
-    options = PropletOptions.FromSettings(Settings.FromEnvironment());
-    logSettings = LogSettings.From(Settings.FromEnvironment(), "PROPLET_LOG_LEVEL", "PROPLET_LOG_FORMAT", outputIsTerminal: !Console.IsOutputRedirected);
+    // The environment over config.toml's [proplet] (upstream's fallback file; `propeller-cli provision` writes it).
+    var settings = Settings.FromEnvironmentAndFile("PROPLET_CONFIG_FILE", "proplet", "PROPLET_");
+    options = PropletOptions.FromSettings(settings);
+    logSettings = LogSettings.From(settings, "PROPLET_LOG_LEVEL", "PROPLET_LOG_FORMAT", outputIsTerminal: !Console.IsOutputRedirected);
+    settings.RejectUnknownFileKeys();
 }
 catch (InvalidSettingException e)
 {

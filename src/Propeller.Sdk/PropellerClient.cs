@@ -49,10 +49,14 @@ public sealed class PropellerClient : IDisposable
         BaseAddress = WithTrailingSlash(baseAddress);
     }
 
-    /// <summary>Talks to the manager at <paramref name="managerUrl"/> (e.g. <c>http://localhost:7070</c>) with a client of its own.</summary>
-    public PropellerClient(Uri managerUrl)
+    /// <summary>
+    /// Talks to the manager at <paramref name="managerUrl"/> (e.g. <c>http://localhost:7070</c>) with a client of its own,
+    /// sending <paramref name="apiKey"/> as <c>Authorization: Bearer</c> when given (managers with API keys require one).
+    /// </summary>
+    public PropellerClient(Uri managerUrl, string? apiKey = null)
         : this(CreateHttpClient(managerUrl), ownsHttp: true)
     {
+        ApiKey = apiKey;
     }
 
     /// <summary>Uses <paramref name="http"/> and, when <paramref name="ownsHttp"/>, disposes it with this client.</summary>
@@ -64,6 +68,20 @@ public sealed class PropellerClient : IDisposable
 
     /// <summary>The manager's URL, always ending with <c>/</c>.</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>Sent as <c>Authorization: Bearer</c> on every request when set (<c>propeller-cli provision</c> makes one).</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>
+    /// The manager of <c>PROPELLER_MANAGER_URL</c> (default <c>http://localhost:7070</c>) with the key of
+    /// <c>PROPELLER_API_KEY</c>: the variables propeller-cli reads.
+    /// </summary>
+    public static PropellerClient FromEnvironment()
+    {
+        var url = Environment.GetEnvironmentVariable("PROPELLER_MANAGER_URL");
+        var key = Environment.GetEnvironmentVariable("PROPELLER_API_KEY");
+        return new PropellerClient(string.IsNullOrWhiteSpace(url) ? DefaultManagerUrl : new Uri(url), string.IsNullOrWhiteSpace(key) ? null : key.Trim());
+    }
 
     /// <summary><c>POST /tasks</c>: creates a task (state Pending) and returns it as stored.</summary>
     public Task<PropellerTask> CreateTaskAsync(TaskRequest request, CancellationToken cancellationToken = default)
@@ -140,6 +158,24 @@ public sealed class PropellerClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(id);
         return SendAsync(HttpMethod.Get, $"proplets/{Segment(id)}", null, PropellerJsonContext.Default.Proplet, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>POST /provision</c>: a domain and channel (new unless named), MQTT credentials for a manager and
+    /// <see cref="ProvisionRequest.Proplets"/> proplets, and an API key. The keys are in this answer only.
+    /// </summary>
+    public Task<ProvisionResponse> ProvisionAsync(ProvisionRequest? request = null, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "provision", Json(request ?? new ProvisionRequest(), PropellerJsonContext.Default.ProvisionRequest), PropellerJsonContext.Default.ProvisionResponse, cancellationToken);
+
+    /// <summary><c>GET /credentials</c>: what was provisioned, without keys.</summary>
+    public Task<CredentialList> ListCredentialsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, "credentials", null, PropellerJsonContext.Default.CredentialList, cancellationToken);
+
+    /// <summary><c>DELETE /credentials/{id}</c>: the key stops working at once.</summary>
+    public async Task RevokeCredentialAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        using var response = await SendRawAsync(HttpMethod.Delete, $"credentials/{Segment(id)}", null, cancellationToken);
     }
 
     /// <summary><c>GET /health</c>.</summary>
@@ -321,6 +357,11 @@ public sealed class PropellerClient : IDisposable
     {
         using var request = new HttpRequestMessage(method, new Uri(BaseAddress, path)) { Content = content };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (ApiKey is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        }
+
         HttpResponseMessage response;
         try
         {

@@ -91,6 +91,7 @@ public sealed class CliProcess : IAsyncDisposable
             start.Environment.Remove(key);
         }
 
+        start.Environment["PROPELLER_CONFIG_FILE"] = Repository.EmptyConfigFile;
         if (managerUrl is not null)
         {
             start.Environment["PROPELLER_MANAGER_URL"] = managerUrl.ToString();

@@ -30,7 +30,7 @@ public class BrokerPolicyTests(ITestOutputHelper output)
         await using var broker = await StartAsync(output, new MqttBrokerOptions
         {
             Port = 0,
-            AuthorizePublish = (client, topic) => client.ClientId != "mallory" || topic != "commands",
+            AuthorizePublish = (client, message) => client.ClientId != "mallory" || message.Topic != "commands",
         });
         var received = new MessageCollector();
         await using var victim = await ConnectAsync(broker.LocalEndPoint, "victim", output, received);

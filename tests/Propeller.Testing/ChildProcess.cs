@@ -59,6 +59,11 @@ public sealed class ChildProcess : IAsyncDisposable
             start.Environment.Remove(key);
         }
 
+        foreach (var (key, value) in Repository.NoConfigFiles)
+        {
+            start.Environment[key] = value;
+        }
+
         foreach (var (key, value) in environment)
         {
             if (value is null)

@@ -5,6 +5,21 @@ public static class Repository
 {
     public static string Root { get; } = FindRoot();
 
+    /// <summary>
+    /// An empty config file. Test processes run in the repository, where a developer may have run
+    /// <c>propeller-cli provision</c>; they get this file as MANAGER_/PROPLET_/PROPELLER_CONFIG_FILE unless a
+    /// test names another, so that no ./config.toml changes what a test sees.
+    /// </summary>
+    public static string EmptyConfigFile { get; } = WriteEmptyConfigFile();
+
+    /// <summary>The variables that name a config file, each set to <see cref="EmptyConfigFile"/>.</summary>
+    public static IReadOnlyDictionary<string, string> NoConfigFiles { get; } = new Dictionary<string, string>
+    {
+        ["MANAGER_CONFIG_FILE"] = EmptyConfigFile,
+        ["PROPLET_CONFIG_FILE"] = EmptyConfigFile,
+        ["PROPELLER_CONFIG_FILE"] = EmptyConfigFile,
+    };
+
     /// <summary><c>build/</c>, where <c>make all</c> publishes the executables.</summary>
     public static string BuildDirectory => Path.Combine(Root, "build");
 
@@ -50,5 +65,12 @@ public static class Repository
         }
 
         throw new DirectoryNotFoundException($"no Propeller.sln above {AppContext.BaseDirectory}");
+    }
+
+    private static string WriteEmptyConfigFile()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "no-config.toml");
+        File.WriteAllText(path, "# Empty on purpose: see Repository.EmptyConfigFile.\n");
+        return path;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Propeller.Manager.Security;
 using Propeller.Mqtt;
 
 namespace Propeller.Manager.Messaging;
@@ -7,7 +8,7 @@ namespace Propeller.Manager.Messaging;
 /// The MQTT broker the manager hosts when no external one is configured (MANAGER_MQTT_ADDRESS unset),
 /// so that one process is all a laptop needs. Started before anything that connects to it.
 /// </summary>
-public sealed class EmbeddedBroker(ManagerOptions options, ILogger<MqttBroker> brokerLogger, ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
+public sealed class EmbeddedBroker(ManagerOptions options, BrokerAccessPolicy access, ILogger<MqttBroker> brokerLogger, ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
 {
     private MqttBroker? _broker;
 
@@ -30,12 +31,29 @@ public sealed class EmbeddedBroker(ManagerOptions options, ILogger<MqttBroker> b
         }
 
         _broker = new MqttBroker(
-            new MqttBrokerOptions { Address = address, Port = options.EmbeddedBrokerPort },
+            new MqttBrokerOptions
+            {
+                Address = address,
+                Port = options.EmbeddedBrokerPort,
+                Authenticate = access.Authenticate,
+                AuthorizePublish = access.MayPublish,
+                AuthorizeSubscribe = access.MaySubscribe,
+            },
             brokerLogger);
         await _broker.StartAsync(cancellationToken);
         var bound = _broker.LocalEndPoint;
         Endpoint = new IPEndPoint(address.Equals(IPAddress.Any) ? IPAddress.Loopback : address, bound.Port);
         logger.LogInformation("Embedded MQTT broker listening on {endpoint} (set MANAGER_MQTT_ADDRESS to use an external broker)", bound);
+        if (access.Enforced)
+        {
+            logger.LogInformation("Embedded MQTT broker admits only provisioned clients of m/{domain_id}/c/{channel_id}, each to its own topics", options.DomainId, options.ChannelId);
+        }
+        else if (!IPAddress.IsLoopback(address))
+        {
+            logger.LogWarning(
+                "SECURITY WARNING: the embedded MQTT broker on {endpoint} admits every client (nobody is provisioned for m/{domain_id}/c/{channel_id}): anyone who reaches it can take or forge tasks. Run `propeller-cli provision` and restart with its config.toml, or listen on 127.0.0.1 (MANAGER_EMBEDDED_BROKER_HOST)",
+                bound, options.DomainId, options.ChannelId);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

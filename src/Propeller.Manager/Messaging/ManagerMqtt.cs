@@ -3,6 +3,7 @@ using Propeller.Core.Json;
 using Propeller.Core.Messaging;
 using Propeller.Manager.Metrics;
 using Propeller.Manager.Proplets;
+using Propeller.Manager.Security;
 using Propeller.Mqtt;
 
 namespace Propeller.Manager.Messaging;
@@ -15,6 +16,7 @@ namespace Propeller.Manager.Messaging;
 public sealed class ManagerMqtt(
     ManagerOptions options,
     EmbeddedBroker broker,
+    BrokerAccessPolicy access,
     PropletRegistry registry,
     ILogger<MqttClient> clientLogger,
     ILogger<ManagerMqtt> logger) : IHostedService, IControlPublisher, IAsyncDisposable
@@ -43,8 +45,9 @@ public sealed class ManagerMqtt(
                 Host = host,
                 Port = port,
                 ClientId = options.ClientId,
-                Username = options.ClientKey is null ? null : options.ClientId,
-                Password = options.ClientKey,
+                // On its own broker the manager proves itself with a secret of this run; elsewhere with its key.
+                Username = options.MqttAddress is null || options.ClientKey is not null ? options.ClientId : null,
+                Password = options.MqttAddress is null ? access.OwnPassword : options.ClientKey,
                 // The broker keeps the manager's subscription and queues proplets' results while the manager is away.
                 CleanSession = false,
             },

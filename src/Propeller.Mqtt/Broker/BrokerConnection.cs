@@ -264,9 +264,10 @@ internal sealed class BrokerConnection
             _logger.LogDebug("{client} published {topic} ({bytes} bytes, QoS {qos}, retain {retain})", _name, publish.Topic, publish.Payload.Length, (int)publish.Qos, publish.Retain);
         }
 
-        if (IsAllowed(_broker.Options.AuthorizePublish, publish.Topic))
+        var message = publish.ToMessage();
+        if (IsAllowed(_broker.Options.AuthorizePublish, message, message.Topic))
         {
-            _broker.Router.Publish(publish.ToMessage(), _batch);
+            _broker.Router.Publish(message, _batch);
         }
         else
         {
@@ -287,7 +288,7 @@ internal sealed class BrokerConnection
         for (var i = 0; i < codes.Length; i++)
         {
             var (filter, requested) = subscribe.Subscriptions[i];
-            if (!IsAllowed(_broker.Options.AuthorizeSubscribe, filter))
+            if (!IsAllowed(_broker.Options.AuthorizeSubscribe, filter, filter))
             {
                 _logger.LogWarning("{client} is not authorized to subscribe to {filter}", _name, filter);
                 codes[i] = SubAckPacket.Failure;
@@ -319,7 +320,7 @@ internal sealed class BrokerConnection
         }
     }
 
-    private bool IsAllowed(Func<MqttConnectRequest, string, bool>? hook, string topic)
+    private bool IsAllowed<T>(Func<MqttConnectRequest, T, bool>? hook, T subject, string topic)
     {
         if (hook is null)
         {
@@ -328,7 +329,7 @@ internal sealed class BrokerConnection
 
         try
         {
-            return hook(_request!, topic);
+            return hook(_request!, subject);
         }
         catch (Exception ex)
         {
@@ -352,7 +353,7 @@ internal sealed class BrokerConnection
             var will = _will.Take();
             if (will is not null && !_suppressWill && _request is not null)
             {
-                if (IsAllowed(_broker.Options.AuthorizePublish, will.Topic))
+                if (IsAllowed(_broker.Options.AuthorizePublish, will, will.Topic))
                 {
                     _logger.LogInformation("Publishing the will of {client} to {topic} ({reason})", _name, will.Topic, reason);
                     var batch = new DeliveryBatch();

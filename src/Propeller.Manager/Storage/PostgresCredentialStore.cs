@@ -1,0 +1,67 @@
+using Npgsql;
+using Propeller.Manager.Security;
+
+namespace Propeller.Manager.Storage;
+
+/// <summary>Credentials in a <c>credentials</c> table of the manager's PostgreSQL database.</summary>
+public sealed class PostgresCredentialStore(string connectionString) : ICredentialStore, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("""
+            CREATE TABLE IF NOT EXISTS credentials (
+                id         text PRIMARY KEY,
+                kind       text NOT NULL,
+                domain_id  text NOT NULL,
+                channel_id text NOT NULL,
+                key_hash   text NOT NULL,
+                created_at bigint NOT NULL
+            );
+            """);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task AddAsync(IReadOnlyList<Credential> credentials, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var credential in credentials)
+        {
+            await using var command = new NpgsqlCommand(
+                "INSERT INTO credentials (id, kind, domain_id, channel_id, key_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)", connection, transaction);
+            command.Parameters.AddWithValue(credential.Id);
+            command.Parameters.AddWithValue(CredentialKinds.Name(credential.Kind));
+            command.Parameters.AddWithValue(credential.DomainId);
+            command.Parameters.AddWithValue(credential.ChannelId);
+            command.Parameters.AddWithValue(credential.KeyHash);
+            command.Parameters.AddWithValue(credential.CreatedAt.Ticks);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Credential>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT id, kind, domain_id, channel_id, key_hash, created_at FROM credentials ORDER BY created_at, id");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<Credential>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new Credential(reader.GetString(0), CredentialKinds.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4), new DateTime(reader.GetInt64(5), DateTimeKind.Utc)));
+        }
+
+        return list;
+    }
+
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("DELETE FROM credentials WHERE id = $1");
+        command.Parameters.AddWithValue(id);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

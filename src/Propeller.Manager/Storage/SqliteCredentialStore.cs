@@ -1,0 +1,91 @@
+using Microsoft.Data.Sqlite;
+using Propeller.Manager.Security;
+
+namespace Propeller.Manager.Storage;
+
+/// <summary>Credentials in a <c>credentials</c> table of the manager's SQLite file (the one of <see cref="SqliteTaskStore"/>).</summary>
+public sealed class SqliteCredentialStore(string path) : ICredentialStore
+{
+    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            CREATE TABLE IF NOT EXISTS credentials (
+                id         TEXT PRIMARY KEY,
+                kind       TEXT NOT NULL,
+                domain_id  TEXT NOT NULL,
+                channel_id TEXT NOT NULL,
+                key_hash   TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+            """;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task AddAsync(IReadOnlyList<Credential> credentials, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var credential in credentials)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "INSERT INTO credentials (id, kind, domain_id, channel_id, key_hash, created_at) VALUES ($id, $kind, $domain, $channel, $hash, $created)";
+            command.Parameters.AddWithValue("$id", credential.Id);
+            command.Parameters.AddWithValue("$kind", CredentialKinds.Name(credential.Kind));
+            command.Parameters.AddWithValue("$domain", credential.DomainId);
+            command.Parameters.AddWithValue("$channel", credential.ChannelId);
+            command.Parameters.AddWithValue("$hash", credential.KeyHash);
+            command.Parameters.AddWithValue("$created", credential.CreatedAt.Ticks);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Credential>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, kind, domain_id, channel_id, key_hash, created_at FROM credentials ORDER BY created_at, id";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<Credential>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new Credential(reader.GetString(0), CredentialKinds.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4), new DateTime(reader.GetInt64(5), DateTimeKind.Utc)));
+        }
+
+        return list;
+    }
+
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM credentials WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+}
