@@ -19,8 +19,11 @@ public sealed class CredentialRegistry(ICredentialStore store, ManagerOptions op
 
     public IReadOnlyList<Credential> All => _snapshot.All;
 
-    /// <summary>True once any API key exists: then every route but /health needs one.</summary>
-    public bool ApiKeysRequired => _configuredApiKeyHashes.Count > 0 || _snapshot.ApiKeyHashes.Count > 0;
+    /// <summary>
+    /// True once MANAGER_API_KEYS is set or anything was provisioned: then every route but /health needs a key.
+    /// Revoking the last API key does not open the API again (MANAGER_API_KEYS lets its owner back in).
+    /// </summary>
+    public bool ApiKeysRequired => _configuredApiKeyHashes.Count > 0 || _snapshot.All.Count > 0;
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
