@@ -134,6 +134,7 @@ public class TomlReaderErrorTests
         { "v = 12abc", 1, 5, "'a' is not a decimal digit" },
         { "v = +", 1, 5, "invalid integer '+': no digits" },
         { "v = .5", 1, 5, "floating-point numbers are not supported" },
+        { "v = " + new string('w', 100), 1, 5, $"invalid value '{new string('w', 40)}...': strings must be quoted" },
 
         // Arrays.
         { "v = [1,,2]", 1, 8, "expected a value or ']' in the array, found ','" },

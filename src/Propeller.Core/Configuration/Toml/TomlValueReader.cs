@@ -233,19 +233,22 @@ internal static class TomlValueReader
             "true" => true,
             "false" => false,
             "inf" or "+inf" or "-inf" or "nan" or "+nan" or "-nan" =>
-                throw TomlCursor.Error(at, $"floating-point numbers are not supported ('{token}'): use an integer"),
+                throw TomlCursor.Error(at, $"floating-point numbers are not supported ('{Shown(token)}'): use an integer"),
             _ when LooksLikeDateOrTime(token) =>
-                throw TomlCursor.Error(at, $"dates and times are not supported ('{token}'): write them as a quoted string"),
+                throw TomlCursor.Error(at, $"dates and times are not supported ('{Shown(token)}'): write them as a quoted string"),
             _ when token.StartsWith("0x", StringComparison.Ordinal) => ReadInteger(token, 2, 16, at),
             _ when token.StartsWith("0o", StringComparison.Ordinal) => ReadInteger(token, 2, 8, at),
             _ when token.StartsWith("0b", StringComparison.Ordinal) => ReadInteger(token, 2, 2, at),
             _ when numeric && token.IndexOfAny(['.', 'e', 'E']) >= 0 =>
-                throw TomlCursor.Error(at, $"floating-point numbers are not supported ('{token}'): use an integer"),
+                throw TomlCursor.Error(at, $"floating-point numbers are not supported ('{Shown(token)}'): use an integer"),
             _ when numeric => ReadInteger(token, 0, 10, at),
             _ => throw TomlCursor.Error(at,
-                $"invalid value '{token}': strings must be quoted (\"{token}\"); unquoted values are integers, true and false"),
+                $"invalid value '{Shown(token)}': strings must be quoted (\"{Shown(token)}\"); unquoted values are integers, true and false"),
         };
     }
+
+    /// <summary>A token as error messages show it: hostile input may be megabytes of one word.</summary>
+    private static string Shown(string token) => token.Length <= 40 ? token : token[..40] + "...";
 
     private static bool LooksLikeDateOrTime(string token)
     {
@@ -268,12 +271,12 @@ internal static class TomlValueReader
         var digits = token.AsSpan(hasSign ? 1 : prefixLength);
         if (hasSign && digits.Length > 1 && digits[0] == '0' && digits[1] is 'x' or 'o' or 'b')
         {
-            throw TomlCursor.Error(at, $"invalid integer '{token}': hexadecimal, octal and binary integers cannot have a sign");
+            throw TomlCursor.Error(at, $"invalid integer '{Shown(token)}': hexadecimal, octal and binary integers cannot have a sign");
         }
 
         if (digits.IsEmpty)
         {
-            throw TomlCursor.Error(at, $"invalid integer '{token}': no digits");
+            throw TomlCursor.Error(at, $"invalid integer '{Shown(token)}': no digits");
         }
 
         var kind = radix switch { 16 => "hexadecimal", 8 => "octal", 2 => "binary", _ => "decimal" };
@@ -286,7 +289,7 @@ internal static class TomlValueReader
             {
                 if (i == 0 || i == digits.Length - 1 || digits[i - 1] == '_' || digits[i + 1] == '_')
                 {
-                    throw TomlCursor.Error(at, $"invalid integer '{token}': '_' may only stand between digits");
+                    throw TomlCursor.Error(at, $"invalid integer '{Shown(token)}': '_' may only stand between digits");
                 }
 
                 continue;
@@ -295,7 +298,7 @@ internal static class TomlValueReader
             var digit = HexValue(digits[i]);
             if (digit < 0 || digit >= radix)
             {
-                throw TomlCursor.Error(at, $"invalid integer '{token}': '{digits[i]}' is not a {kind} digit");
+                throw TomlCursor.Error(at, $"invalid integer '{Shown(token)}': '{digits[i]}' is not a {kind} digit");
             }
 
             outOfRange |= value < (long.MinValue + digit) / radix;
@@ -304,12 +307,12 @@ internal static class TomlValueReader
 
         if (radix == 10 && digits.Length > 1 && digits[0] == '0')
         {
-            throw TomlCursor.Error(at, $"invalid integer '{token}': leading zeros are not allowed");
+            throw TomlCursor.Error(at, $"invalid integer '{Shown(token)}': leading zeros are not allowed");
         }
 
         if (outOfRange || (!negative && value == long.MinValue))
         {
-            throw TomlCursor.Error(at, $"integer '{token}' is out of range: integers must fit in 64 bits ({long.MinValue} to {long.MaxValue})");
+            throw TomlCursor.Error(at, $"integer '{Shown(token)}' is out of range: integers must fit in 64 bits ({long.MinValue} to {long.MaxValue})");
         }
 
         return negative ? value : -value;
