@@ -45,7 +45,8 @@ public sealed class MosquittoProcess : IAsyncDisposable
     /// <summary>Starts Mosquitto and waits until its port accepts TCP connections.</summary>
     /// <param name="port">Port to listen on; a free one when null.</param>
     /// <param name="extraConfig">Additional mosquitto.conf lines.</param>
-    public static async Task<MosquittoProcess> StartAsync(int? port = null, IEnumerable<string>? extraConfig = null, CancellationToken cancellationToken = default)
+    /// <param name="allowAnonymous">False when <paramref name="extraConfig"/> brings a password file.</param>
+    public static async Task<MosquittoProcess> StartAsync(int? port = null, IEnumerable<string>? extraConfig = null, bool allowAnonymous = true, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(BinaryPath))
         {
@@ -59,7 +60,7 @@ public sealed class MosquittoProcess : IAsyncDisposable
         var config = new List<string>
         {
             $"listener {listenPort} 127.0.0.1",
-            "allow_anonymous true",
+            allowAnonymous ? "allow_anonymous true" : "allow_anonymous false",
             "persistence false",
             "log_dest stderr",
             "log_type all",
