@@ -65,6 +65,8 @@ public static class CliApplication
             Output is the manager's JSON, pretty-printed, unless -o table is given.
             Exit codes: 0 done; 1 failed (the manager refused or cannot be reached, a local file is
             missing, the task failed); 2 the command line is wrong.
+            A manager with API keys needs one: $PROPELLER_API_KEY, else the [cli] api_key of
+            ./config.toml (or of $PROPELLER_CONFIG_FILE), which 'provision' writes.
 
             Examples:
               propeller-cli run build/guests/greet.wasm -- hello

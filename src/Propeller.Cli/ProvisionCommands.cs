@@ -19,7 +19,7 @@ public sealed partial class Commands
         });
         var domain = new Option<string>("--domain-id") { Description = "Use this domain instead of a new one (a new UUID by default)", HelpName = "id" };
         var channel = new Option<string>("--channel-id") { Description = "Use this channel instead of a new one (a new UUID by default)", HelpName = "id" };
-        var outputDir = new Option<string>("--output-dir") { Description = "Where to write config.toml and mosquitto/ (default: the current directory)", HelpName = "dir", DefaultValueFactory = _ => "." };
+        var outputDir = new Option<string>("--output-dir") { Description = "Where to write config.toml and mosquitto/", HelpName = "dir", DefaultValueFactory = _ => "." };
         var force = new Option<bool>("--force") { Description = "Replace files that exist (their keys stay valid until revoked)" };
         var provision = New("provision", "Create a domain, a channel, credentials for the manager and proplets and an API key; write config.toml.", """
             Asks the manager (POST /provision) and writes, readable by you only (0600):
