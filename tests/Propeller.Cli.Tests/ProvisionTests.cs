@@ -75,6 +75,19 @@ public sealed class ProvisionTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         }
 
+        // The SDK sends the key it is given, and says what a 401 means without one.
+        var apiKey = Text(TomlReader.Parse(File.ReadAllText(ConfigPath)).Table("cli")!, "api_key");
+        using (var sdk = new Sdk.PropellerClient(_manager.BaseAddress, apiKey))
+        {
+            Assert.Equal(0, (await sdk.ListTasksAsync()).Total);
+        }
+
+        using (var sdk = new Sdk.PropellerClient(_manager.BaseAddress))
+        {
+            var refused = await Assert.ThrowsAsync<Sdk.PropellerApiException>(() => sdk.ListTasksAsync());
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
         var withoutKey = await CliAsync(null, "tasks", "list");
         Assert.Equal(1, withoutKey.ExitCode);
         Assert.Contains("hint: set PROPELLER_API_KEY to the manager's API key", withoutKey.Stderr, StringComparison.Ordinal);

@@ -26,7 +26,7 @@ namespace Propeller.IntegrationTests.Compose;
 public sealed partial class ComposeAsProcessesTests : IDisposable
 {
     private const string FixtureInContainer = "/home/proplet/fixture";
-    private const string BrokerConfigInContainer = "/mosquitto/config/mosquitto.conf";
+    private const string BrokerConfigDirectoryInContainer = "/mosquitto/config";
 
     private readonly TempDirectory _directory = new("propeller-compose");
 
@@ -43,7 +43,6 @@ public sealed partial class ComposeAsProcessesTests : IDisposable
         var brokerPort = FreePort.Get();
         var (broker, brokerPortInContainer) = await StartBrokerAsync(brokerService, brokerPort);
         await using var brokerProcess = broker;
-        await RunHealthCheckAsync(brokerService, brokerPortInContainer, brokerPort);
 
         var httpPort = FreePort.Get();
         var managerEnvironment = ManagerEnvironment(managerService, httpPort);
@@ -141,7 +140,8 @@ public sealed partial class ComposeAsProcessesTests : IDisposable
     {
         int? portInContainer = null;
         var adapted = new List<string>();
-        foreach (var line in File.ReadAllLines(service.Mount(BrokerConfigInContainer).Source).Select(l => l.Trim()))
+        var configDirectory = service.Mount(BrokerConfigDirectoryInContainer).Source;
+        foreach (var line in File.ReadAllLines(Path.Combine(configDirectory, "mosquitto.conf")).Select(l => l.Trim()))
         {
             var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (words is ["listener", var listenerPort])
@@ -156,6 +156,14 @@ public sealed partial class ComposeAsProcessesTests : IDisposable
                 // Run as root, Mosquitto drops to the user mosquitto, which must still be able to write here.
                 File.SetUnixFileMode(directory, (UnixFileMode)0b111_111_111);
                 adapted.Add($"persistence_location {directory}/");
+            }
+            else if (words is ["include_dir", var included])
+            {
+                // Where provision's conf.d/propeller.conf goes. The repository's holds none (they are ignored by git);
+                // an empty stand-in keeps one that a developer provisioned out of this test.
+                Assert.Equal($"{BrokerConfigDirectoryInContainer}/conf.d", included);
+                Assert.True(Directory.Exists(Path.Combine(configDirectory, "conf.d")), "docker/mosquitto/conf.d is missing: compose mounts the directory and mosquitto.conf includes it");
+                adapted.Add($"include_dir {Directory.CreateDirectory(_directory.Combine("conf.d")).FullName}");
             }
             else
             {
