@@ -53,6 +53,9 @@ public sealed record ManagerOptions
     /// <summary>How long a started task may wait for a proplet that can run it before it fails saying what was missing.</summary>
     public TimeSpan PendingTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>The PEM files of MQTT over TLS (MANAGER_MQTT_TLS_*); null when the broker address is plain MQTT.</summary>
+    public MqttTlsFiles? MqttTls { get; init; }
+
     public static ManagerOptions FromSettings(Settings s)
     {
         var qos = s.GetInt(1, 0, 2, "MANAGER_MQTT_QOS");
@@ -113,6 +116,18 @@ public sealed record ManagerOptions
             MaxUploadBytes = s.GetInt(64, 1, 1024, "MANAGER_MAX_UPLOAD_MB") * 1024L * 1024,
             PropletAliveTimeout = s.GetDuration(TimeSpan.FromSeconds(30), "MANAGER_PROPLET_ALIVE_TIMEOUT"),
             PendingTimeout = s.GetDuration(TimeSpan.FromMinutes(10), "MANAGER_PENDING_TIMEOUT"),
+            MqttTls = ReadMqttTls(s, mqttAddress),
         };
     }
+
+    private static MqttTlsFiles? ReadMqttTls(Settings s, string? mqttAddress) => MqttTlsFiles.Read(
+        s,
+        new MqttTlsSettingNames(
+            "MANAGER_MQTT_ADDRESS",
+            "MANAGER_MQTT_TLS_CA_CERT",
+            "MANAGER_MQTT_TLS_CLIENT_CERT",
+            "MANAGER_MQTT_TLS_CLIENT_KEY",
+            "MANAGER_MQTT_TLS_INSECURE_SKIP_VERIFY"),
+        mqttAddress,
+        mqttAddress is not null && MqttClientOptions.ParseAddress(mqttAddress).UseTls);
 }
