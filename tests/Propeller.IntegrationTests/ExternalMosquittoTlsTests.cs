@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Propeller.Testing;
 
 namespace Propeller.IntegrationTests;
@@ -37,7 +38,8 @@ public sealed class ExternalMosquittoTlsTests : IDisposable
             ["MANAGER_MQTT_TLS_CLIENT_CERT"] = managerCertificate.CertificateFile,
             ["MANAGER_MQTT_TLS_CLIENT_KEY"] = managerCertificate.KeyFile,
         });
-        await using var proplet = await PropletProcess.StartForAsync(manager, Repository.NodeWasiRuntime, mqttAddress: address, extraEnvironment: new Dictionary<string, string?>
+        const string propletId = "proplet-over-tls";
+        await using var proplet = await PropletProcess.StartForAsync(manager, Repository.NodeWasiRuntime, propletId, address, new Dictionary<string, string?>
         {
             ["PROPLET_MQTT_TLS_CA_CERT"] = _ca.CertificateFile,
             ["PROPLET_MQTT_TLS_CLIENT_CERT"] = propletCertificate.CertificateFile,
@@ -47,7 +49,8 @@ public sealed class ExternalMosquittoTlsTests : IDisposable
         var done = await TaskCalls.RunAsync(manager.Http, """{"name": "over-tls", "inputs": ["t"]}""", Repository.Guest("greet"), "over TLS");
         Assert.Equal(3, done.GetProperty("state").GetInt32());
         Assert.Contains("arg[1]=t\n", done.GetProperty("results").GetString(), StringComparison.Ordinal);
-        Assert.Contains($"on port {tlsPort}", mosquitto.Output, StringComparison.Ordinal);
+        Assert.Equal(tlsPort, ListenerPortOf("propeller-manager", mosquitto.Output));
+        Assert.Equal(tlsPort, ListenerPortOf(propletId, mosquitto.Output));
     }
 
     [Fact]
@@ -64,7 +67,7 @@ public sealed class ExternalMosquittoTlsTests : IDisposable
             new Dictionary<string, string?> { ["PROPLET_MQTT_TLS_CA_CERT"] = otherCa.CertificateFile });
 
         await proplet.WaitForLogAsync($"is not signed by the CA in '{otherCa.CertificateFile}'", TimeSpan.FromSeconds(30));
-        Assert.Contains("(PROPLET_MQTT_ADDRESS and the PROPLET_MQTT_TLS_ files)", proplet.Log, StringComparison.Ordinal);
+        Assert.Contains("(PROPLET_MQTT_ADDRESS, PROPLET_MQTT_TLS_CA_CERT, PROPLET_MQTT_TLS_CLIENT_CERT, PROPLET_MQTT_TLS_CLIENT_KEY)", proplet.Log, StringComparison.Ordinal);
         Assert.False(proplet.HasExited);
     }
 
@@ -87,5 +90,16 @@ public sealed class ExternalMosquittoTlsTests : IDisposable
         Assert.Contains($"MANAGER_MQTT_TLS_CA_CERT='{_ca.CertificateFile}' is not valid", manager.Log, StringComparison.Ordinal);
         Assert.Contains(reason, manager.Log, StringComparison.Ordinal);
         Assert.Contains("write ssl://host:8883 to connect with TLS", manager.Log, StringComparison.Ordinal);
+    }
+
+    /// <summary>The port of the listener <paramref name="clientId"/> came in by, from Mosquitto's log: "New connection from
+    /// 127.0.0.1:SOURCE on port LISTENER." then "New client connected from 127.0.0.1:SOURCE as CLIENT_ID".</summary>
+    private static int ListenerPortOf(string clientId, string mosquittoLog)
+    {
+        var connected = Regex.Match(mosquittoLog, $@"New client connected from 127\.0\.0\.1:(\d+) as {Regex.Escape(clientId)} ");
+        Assert.True(connected.Success, $"{clientId} never connected:\n{mosquittoLog}");
+        var accepted = Regex.Match(mosquittoLog, $@"New connection from 127\.0\.0\.1:{connected.Groups[1].Value} on port (\d+)\.");
+        Assert.True(accepted.Success, $"no listener line for {clientId}'s connection:\n{mosquittoLog}");
+        return int.Parse(accepted.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 }

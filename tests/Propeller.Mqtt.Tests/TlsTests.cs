@@ -100,6 +100,20 @@ public sealed class TlsTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.DoesNotContain("not signed", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_expired_broker_certificate_is_refused_with_its_validity()
+    {
+        var port = await StartTlsBrokerAsync(Ca.IssueExpiredServer("expired", "127.0.0.1"));
+        await using var client = NewClient(Options(port, "expired", new MqttTlsOptions { CaCertificateFile = Ca.CertificateFile }), output);
+
+        var error = await Assert.ThrowsAsync<MqttConnectionException>(() => client.ConnectAsync(Guard.Token()));
+        output.WriteLine(error.Message);
+
+        Assert.Contains("is valid only from", error.Message, StringComparison.Ordinal);
+        Assert.Contains("renew it (or check this machine's clock)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not signed", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("tlsv1.2")]
     [InlineData("tlsv1.3")]

@@ -42,7 +42,22 @@ public sealed class TestCertificateAuthority : IDisposable
 
     /// <summary>A broker certificate valid for <paramref name="names"/> (IP addresses or DNS names, as subject
     /// alternative names).</summary>
-    public (string CertificateFile, string KeyFile) IssueServer(string fileName, params string[] names)
+    public (string CertificateFile, string KeyFile) IssueServer(string fileName, params string[] names) =>
+        Issue(fileName, names[0], ServerAuthentication, AlternativeNames(names), expired: false);
+
+    /// <summary>A broker certificate like <see cref="IssueServer"/>'s whose validity ended 40 minutes ago (inside its CA's).</summary>
+    public (string CertificateFile, string KeyFile) IssueExpiredServer(string fileName, params string[] names) =>
+        Issue(fileName, names[0], ServerAuthentication, AlternativeNames(names), expired: true);
+
+    /// <summary>A client certificate for mutual TLS.</summary>
+    public (string CertificateFile, string KeyFile) IssueClient(string fileName, string commonName) =>
+        Issue(fileName, commonName, ClientAuthentication, extraExtension: null, expired: false);
+
+    public void Dispose() => _certificate.Dispose();
+
+    private static string FileName(string name) => name.Replace(' ', '-').ToLowerInvariant();
+
+    private static X509Extension AlternativeNames(string[] names)
     {
         var alternativeNames = new SubjectAlternativeNameBuilder();
         foreach (var name in names)
@@ -57,18 +72,10 @@ public sealed class TestCertificateAuthority : IDisposable
             }
         }
 
-        return Issue(fileName, names[0], ServerAuthentication, alternativeNames.Build());
+        return alternativeNames.Build();
     }
 
-    /// <summary>A client certificate for mutual TLS.</summary>
-    public (string CertificateFile, string KeyFile) IssueClient(string fileName, string commonName) =>
-        Issue(fileName, commonName, ClientAuthentication, extraExtension: null);
-
-    public void Dispose() => _certificate.Dispose();
-
-    private static string FileName(string name) => name.Replace(' ', '-').ToLowerInvariant();
-
-    private (string CertificateFile, string KeyFile) Issue(string fileName, string commonName, Oid usage, X509Extension? extraExtension)
+    private (string CertificateFile, string KeyFile) Issue(string fileName, string commonName, Oid usage, X509Extension? extraExtension, bool expired)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
@@ -82,7 +89,8 @@ public sealed class TestCertificateAuthority : IDisposable
         }
 
         var now = DateTimeOffset.UtcNow;
-        using var certificate = request.Create(_certificate, now.AddMinutes(-30), now.AddDays(1), RandomNumberGenerator.GetBytes(16));
+        var (notBefore, notAfter) = expired ? (now.AddMinutes(-50), now.AddMinutes(-40)) : (now.AddMinutes(-30), now.AddDays(1));
+        using var certificate = request.Create(_certificate, notBefore, notAfter, RandomNumberGenerator.GetBytes(16));
         var certificateFile = Path.Combine(_directory, $"{fileName}.pem");
         var keyFile = Path.Combine(_directory, $"{fileName}.key");
         File.WriteAllText(certificateFile, certificate.ExportCertificatePem());

@@ -69,7 +69,7 @@ public sealed class ManagerMqtt(
 
         // Keep trying in the background: the REST API is useful (and says what is wrong) while the broker is away.
         var settings = options.MqttAddress is null ? "the embedded broker"
-            : useTls ? "MANAGER_MQTT_ADDRESS and the MANAGER_MQTT_TLS_ files"
+            : useTls ? "MANAGER_MQTT_ADDRESS, MANAGER_MQTT_TLS_CA_CERT, MANAGER_MQTT_TLS_CLIENT_CERT, MANAGER_MQTT_TLS_CLIENT_KEY"
             : "MANAGER_MQTT_ADDRESS";
         _connecting = ConnectUntilReadyAsync(host, port, settings, _stopping.Token);
         return Task.CompletedTask;

@@ -54,7 +54,7 @@ public sealed class PropletWorker(
             Handle(client, message, stoppingToken);
             return Task.CompletedTask;
         };
-        var settings = useTls ? "PROPLET_MQTT_ADDRESS and the PROPLET_MQTT_TLS_ files" : "PROPLET_MQTT_ADDRESS";
+        var settings = useTls ? "PROPLET_MQTT_ADDRESS, PROPLET_MQTT_TLS_CA_CERT, PROPLET_MQTT_TLS_CLIENT_CERT, PROPLET_MQTT_TLS_CLIENT_KEY" : "PROPLET_MQTT_ADDRESS";
         var connected = await client.ConnectWithRetryAsync(
             (e, delay) => logger.LogWarning("Cannot connect to the MQTT broker at {host}:{port} ({settings}): {reason}; retrying in {delay} s", host, port, settings, e.Message, delay.TotalSeconds),
             stoppingToken);
