@@ -56,6 +56,9 @@ public sealed record ManagerOptions
     /// <summary>API keys accepted besides provisioned ones (MANAGER_API_KEYS, comma-separated); kept only as hashes in memory.</summary>
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
 
+    /// <summary>The PEM files of MQTT over TLS (MANAGER_MQTT_TLS_*); null when the broker address is plain MQTT.</summary>
+    public MqttTlsFiles? MqttTls { get; init; }
+
     public static ManagerOptions FromSettings(Settings s)
     {
         var qos = s.GetInt(1, 0, 2, "MANAGER_MQTT_QOS");
@@ -117,6 +120,7 @@ public sealed record ManagerOptions
             PropletAliveTimeout = s.GetDuration(TimeSpan.FromSeconds(30), "MANAGER_PROPLET_ALIVE_TIMEOUT"),
             PendingTimeout = s.GetDuration(TimeSpan.FromMinutes(10), "MANAGER_PENDING_TIMEOUT"),
             ApiKeys = ParseApiKeys(s.Get("MANAGER_API_KEYS")),
+            MqttTls = ReadMqttTls(s, mqttAddress),
         };
     }
 
@@ -130,4 +134,15 @@ public sealed record ManagerOptions
 
         return keys;
     }
+
+    private static MqttTlsFiles? ReadMqttTls(Settings s, string? mqttAddress) => MqttTlsFiles.Read(
+        s,
+        new MqttTlsSettingNames(
+            "MANAGER_MQTT_ADDRESS",
+            "MANAGER_MQTT_TLS_CA_CERT",
+            "MANAGER_MQTT_TLS_CLIENT_CERT",
+            "MANAGER_MQTT_TLS_CLIENT_KEY",
+            "MANAGER_MQTT_TLS_INSECURE_SKIP_VERIFY"),
+        mqttAddress,
+        mqttAddress is not null && MqttClientOptions.ParseAddress(mqttAddress).UseTls);
 }

@@ -6,11 +6,16 @@ namespace Propeller.Mqtt;
 /// <summary>Settings of an <see cref="MqttClient"/>.</summary>
 public sealed record MqttClientOptions
 {
-    private const string AddressExamples = "expected e.g. 'tcp://localhost:1883', 'mqtt://10.0.0.5:1883', 'localhost:1883' or 'localhost'";
+    private const string AddressExamples =
+        "expected e.g. 'tcp://localhost:1883', 'mqtt://10.0.0.5:1883', 'localhost:1883', 'localhost' or, with TLS, 'ssl://broker.example.com:8883'";
+
+    private const int PlainPort = 1883;
+
+    private const int TlsPort = 8883;
 
     public required string Host { get; init; }
 
-    public int Port { get; init; } = 1883;
+    public int Port { get; init; } = PlainPort;
 
     public required string ClientId { get; init; }
 
@@ -38,10 +43,14 @@ public sealed record MqttClientOptions
 
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Parses "tcp://host:port", "mqtt://host:port", "host:port" or "host" (port 1883). IPv6 literals go in
-    /// brackets ("[::1]:1883").</summary>
-    /// <exception cref="FormatException">Anything else, including TLS schemes (ssl://, mqtts://) which are not supported.</exception>
-    public static (string Host, int Port) ParseAddress(string address)
+    /// <summary>Speak TLS to the broker (the certificate files it uses, if any); null: plain TCP.</summary>
+    public MqttTlsOptions? Tls { get; init; }
+
+    /// <summary>Parses "tcp://host:port", "mqtt://host:port", "host:port" or "host" (plain MQTT, port 1883), and
+    /// "ssl://host:port", "tls://host:port" or "mqtts://host:port" (MQTT over TLS, port 8883), upstream's schemes.
+    /// IPv6 literals go in brackets ("[::1]:1883").</summary>
+    /// <exception cref="FormatException">Anything else.</exception>
+    public static (string Host, int Port, bool UseTls) ParseAddress(string address)
     {
         ArgumentNullException.ThrowIfNull(address);
         var rest = address.Trim();
@@ -50,14 +59,17 @@ public sealed record MqttClientOptions
             throw Invalid(address, "it is empty");
         }
 
+        var useTls = false;
         var schemeEnd = rest.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd >= 0)
         {
-            var scheme = rest[..schemeEnd];
-            if (!scheme.Equals("tcp", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("mqtt", StringComparison.OrdinalIgnoreCase))
+            var scheme = rest[..schemeEnd].ToLowerInvariant();
+            useTls = scheme switch
             {
-                throw Invalid(address, $"scheme '{scheme}://' is not supported (only tcp:// and mqtt://, TLS is not available)");
-            }
+                "tcp" or "mqtt" => false,
+                "ssl" or "tls" or "mqtts" => true,
+                _ => throw Invalid(address, $"scheme '{rest[..schemeEnd]}://' is not supported (tcp:// or mqtt:// for plain MQTT, ssl://, tls:// or mqtts:// for MQTT over TLS)"),
+            };
 
             rest = rest[(schemeEnd + 3)..];
             if (rest.EndsWith('/'))
@@ -109,14 +121,14 @@ public sealed record MqttClientOptions
             }
         }
 
-        var port = 1883;
+        var port = useTls ? TlsPort : PlainPort;
         if (portText is not null
             && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
         {
             throw Invalid(address, $"port '{portText}' is not a number between 1 and 65535");
         }
 
-        return (host, port);
+        return (host, port, useTls);
     }
 
     private static bool IsHostName(string host)

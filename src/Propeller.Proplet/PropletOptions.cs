@@ -64,6 +64,9 @@ public sealed record PropletOptions
     /// <summary>The largest module fetched from an image_url.</summary>
     public long MaxModuleBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>The PEM files of MQTT over TLS (PROPLET_MQTT_TLS_*); null when the broker address is plain MQTT.</summary>
+    public MqttTlsFiles? MqttTls { get; init; }
+
     public static PropletOptions FromSettings(Settings s)
     {
         var address = s.GetOrDefault(Defaults.MqttAddress, "PROPLET_MQTT_ADDRESS");
@@ -99,8 +102,20 @@ public sealed record PropletOptions
             MaxTasks = s.Get("PROPLET_MAX_TASKS") is null ? null : s.GetInt(0, 1, 100_000, "PROPLET_MAX_TASKS"),
             MetricsPort = s.Get("PROPLET_METRICS_PORT") is null ? null : s.GetInt(0, 1, 65535, "PROPLET_METRICS_PORT"),
             MetricsHost = ParseMetricsHost(s.Get("PROPLET_METRICS_HOST")),
+            MqttTls = ReadMqttTls(s, address),
         };
     }
+
+    private static MqttTlsFiles? ReadMqttTls(Settings s, string address) => MqttTlsFiles.Read(
+        s,
+        new MqttTlsSettingNames(
+            "PROPLET_MQTT_ADDRESS",
+            "PROPLET_MQTT_TLS_CA_CERT",
+            "PROPLET_MQTT_TLS_CLIENT_CERT",
+            "PROPLET_MQTT_TLS_CLIENT_KEY",
+            "PROPLET_MQTT_TLS_INSECURE_SKIP_VERIFY"),
+        address,
+        MqttClientOptions.ParseAddress(address).UseTls);
 
     private static IReadOnlyList<GraphSpec> ParseGraphs(string? value)
     {

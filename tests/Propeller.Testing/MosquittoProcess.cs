@@ -86,7 +86,7 @@ public sealed class MosquittoProcess : IAsyncDisposable
             process.Start();
             process.BeginErrorReadLine();
             process.BeginOutputReadLine();
-            await mosquitto.WaitUntilListeningAsync(cancellationToken).ConfigureAwait(false);
+            await mosquitto.WaitUntilListeningAsync(listenPort, StartTimeout, cancellationToken).ConfigureAwait(false);
             return mosquitto;
         }
         catch
@@ -95,6 +95,23 @@ public sealed class MosquittoProcess : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>mosquitto.conf lines for a second listener speaking MQTT over TLS on 127.0.0.1:<paramref name="port"/>
+    /// (for <see cref="StartAsync"/>'s extra lines; wait for it with <see cref="WaitUntilListeningAsync(int, CancellationToken)"/>).</summary>
+    /// <param name="requireCertificate">Mutual TLS: clients must present a certificate signed by <paramref name="caFile"/>.</param>
+    /// <param name="tlsVersion">Mosquitto's name of the one protocol version it accepts: tlsv1.2 or tlsv1.3.</param>
+    public static IEnumerable<string> TlsListener(int port, string caFile, string certificateFile, string keyFile, bool requireCertificate = false, string tlsVersion = "tlsv1.2") =>
+    [
+        $"listener {port} 127.0.0.1",
+        $"cafile {caFile}",
+        $"certfile {certificateFile}",
+        $"keyfile {keyFile}",
+        $"tls_version {tlsVersion}",
+        $"require_certificate {(requireCertificate ? "true" : "false")}",
+    ];
+
+    /// <summary>Waits until another listener of this broker (such as a <see cref="TlsListener"/>) accepts TCP connections.</summary>
+    public Task WaitUntilListeningAsync(int port, CancellationToken cancellationToken = default) => WaitUntilListeningAsync(port, StartTimeout, cancellationToken);
 
     /// <summary>Kills the broker (abruptly, like a crash) and waits for it to exit.</summary>
     public async Task StopAsync()
@@ -135,20 +152,20 @@ public sealed class MosquittoProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilListeningAsync(CancellationToken cancellationToken)
+    private async Task WaitUntilListeningAsync(int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + StartTimeout;
+        var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"Mosquitto exited with code {_process.ExitCode} before listening on port {Port}. Output:\n{Output}");
+                throw new InvalidOperationException($"Mosquitto exited with code {_process.ExitCode} before listening on port {port}. Output:\n{Output}");
             }
 
             using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                await probe.ConnectAsync(Host, Port, cancellationToken).ConfigureAwait(false);
+                await probe.ConnectAsync(Host, port, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (SocketException) when (DateTime.UtcNow < deadline)
@@ -157,7 +174,7 @@ public sealed class MosquittoProcess : IAsyncDisposable
             }
             catch (SocketException ex)
             {
-                throw new TimeoutException($"Mosquitto did not accept connections on port {Port} within {StartTimeout.TotalSeconds} s. Output:\n{Output}", ex);
+                throw new TimeoutException($"Mosquitto did not accept connections on port {port} within {timeout.TotalSeconds} s. Output:\n{Output}", ex);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Propeller.Core.Configuration;
 using Propeller.Core.Json;
 using Propeller.Core.Messaging;
 using Propeller.Manager.Metrics;
@@ -36,9 +37,9 @@ public sealed class ManagerMqtt(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var (host, port) = options.MqttAddress is { } address
+        var (host, port, useTls) = options.MqttAddress is { } address
             ? MqttClientOptions.ParseAddress(address)
-            : (broker.Endpoint!.Address.ToString(), broker.Endpoint.Port);
+            : (broker.Endpoint!.Address.ToString(), broker.Endpoint.Port, false);
         _client = new MqttClient(
             new MqttClientOptions
             {
@@ -50,6 +51,7 @@ public sealed class ManagerMqtt(
                 Password = options.MqttAddress is null ? access.OwnPassword : options.ClientKey,
                 // The broker keeps the manager's subscription and queues proplets' results while the manager is away.
                 CleanSession = false,
+                Tls = useTls ? TlsOptions(options.MqttTls) : null,
             },
             clientLogger);
         var handler = Handler ?? throw new InvalidOperationException("no handler for proplets' messages");
@@ -69,7 +71,10 @@ public sealed class ManagerMqtt(
         };
 
         // Keep trying in the background: the REST API is useful (and says what is wrong) while the broker is away.
-        _connecting = ConnectUntilReadyAsync(host, port, _stopping.Token);
+        var settings = options.MqttAddress is null ? "the embedded broker"
+            : useTls ? "MANAGER_MQTT_ADDRESS, MANAGER_MQTT_TLS_CA_CERT, MANAGER_MQTT_TLS_CLIENT_CERT, MANAGER_MQTT_TLS_CLIENT_KEY"
+            : "MANAGER_MQTT_ADDRESS";
+        _connecting = ConnectUntilReadyAsync(host, port, settings, _stopping.Token);
         return Task.CompletedTask;
     }
 
@@ -132,11 +137,19 @@ public sealed class ManagerMqtt(
         : topic == _topics.PropletCreate ? "create"
         : "other";
 
-    private async Task ConnectUntilReadyAsync(string host, int port, CancellationToken cancellationToken)
+    private static MqttTlsOptions TlsOptions(MqttTlsFiles? files) => new()
+    {
+        CaCertificateFile = files?.CaCertificate,
+        ClientCertificateFile = files?.ClientCertificate,
+        ClientKeyFile = files?.ClientKey,
+    };
+
+    /// <param name="settings">What to check when it fails, for the log.</param>
+    private async Task ConnectUntilReadyAsync(string host, int port, string settings, CancellationToken cancellationToken)
     {
         var client = _client!;
         var connected = await client.ConnectWithRetryAsync(
-            (e, delay) => logger.LogWarning("Cannot connect to the MQTT broker at {host}:{port}: {reason}; retrying in {delay} s", host, port, e.Message, delay.TotalSeconds),
+            (e, delay) => logger.LogWarning("Cannot connect to the MQTT broker at {host}:{port} ({settings}): {reason}; retrying in {delay} s", host, port, settings, e.Message, delay.TotalSeconds),
             cancellationToken);
         if (connected)
         {

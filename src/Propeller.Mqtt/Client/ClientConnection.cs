@@ -5,12 +5,13 @@ using Propeller.Mqtt.Transport;
 
 namespace Propeller.Mqtt.Client;
 
-/// <summary>One TCP connection of the client: its socket, reader loop, writer and the SUBACK/UNSUBACK waiters that
-/// belong to it. It dies once; the client replaces it with a new one rather than reviving it.</summary>
+/// <summary>One TCP connection of the client (plain, or TLS over it): its socket, reader loop, writer and the
+/// SUBACK/UNSUBACK waiters that belong to it. It dies once; the client replaces it with a new one rather than reviving it.</summary>
 internal sealed class ClientConnection
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
+    private readonly TlsClientSession? _tls;
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<ushort, TaskCompletionSource<MqttPacket>> _requests = [];
@@ -18,10 +19,11 @@ internal sealed class ClientConnection
     private long _lastReceivedTicks = Environment.TickCount64;
     private int _closeStarted;
 
-    private ClientConnection(Socket socket, int maxPacketSize, Action<ClientConnection> onClosed)
+    private ClientConnection(Socket socket, Stream stream, TlsClientSession? tls, int maxPacketSize, Action<ClientConnection> onClosed)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: false);
+        _stream = stream;
+        _tls = tls;
         _onClosed = onClosed;
         Reader = new MqttPacketReader(PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4096, leaveOpen: true)), maxPacketSize);
         Writer = new MqttPacketWriter(_stream);
@@ -41,18 +43,39 @@ internal sealed class ClientConnection
 
     public long LastReceivedTicks => Interlocked.Read(ref _lastReceivedTicks);
 
+    /// <param name="tls">Null for plain MQTT; otherwise the handshake runs before anything else, and the connection
+    /// owns (and disposes) the session once it is open.</param>
     /// <param name="onClosed">Called synchronously, exactly once, when the connection starts closing, so the owner
     /// stops handing it out before anyone else sees it fail.</param>
-    public static async Task<ClientConnection> OpenAsync(string host, int port, int maxPacketSize, Action<ClientConnection> onClosed, CancellationToken cancellationToken)
+    public static async Task<ClientConnection> OpenAsync(
+        string host,
+        int port,
+        TlsClientSession? tls,
+        int maxPacketSize,
+        Action<ClientConnection> onClosed,
+        CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
         try
         {
             await socket.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
-            return new ClientConnection(socket, maxPacketSize, onClosed);
+            stream = new NetworkStream(socket, ownsSocket: false);
+            if (tls is not null)
+            {
+                // The reader and writer only see a Stream: TLS is just a different one.
+                stream = await tls.AuthenticateAsync(stream, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new ClientConnection(socket, stream, tls, maxPacketSize, onClosed);
         }
         catch
         {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
             socket.Dispose();
             throw;
         }
@@ -156,6 +179,7 @@ internal sealed class ClientConnection
 
         _socket.Dispose();
         _stream.Dispose();
+        _tls?.Dispose();
         _closed.TrySetResult();
     }
 

@@ -40,5 +40,18 @@ internal static class ClientOptionsValidator
         {
             throw new ArgumentException("MqttClientOptions.ConnectTimeout must be positive and the reconnect delays not negative.", nameof(options));
         }
+
+        if (options.Tls is { } tls)
+        {
+            // Read now so a wrong path fails here rather than as endless reconnect attempts; every connect reads them again.
+            try
+            {
+                TlsClientSession.Load(tls, options.Host).Dispose();
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new ArgumentException($"MqttClientOptions.Tls: {ex.Message}", nameof(options), ex);
+            }
+        }
     }
 }

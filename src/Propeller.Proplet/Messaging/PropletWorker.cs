@@ -27,7 +27,7 @@ public sealed class PropletWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var (host, port) = MqttClientOptions.ParseAddress(options.MqttAddress);
+        var (host, port, useTls) = MqttClientOptions.ParseAddress(options.MqttAddress);
         var offline = JsonSerializer.SerializeToUtf8Bytes(new AliveMessage { PropletId = options.ClientId, Status = "offline" }, PropellerJsonContext.Default.AliveMessage);
         await using var client = new MqttClient(
             new MqttClientOptions
@@ -39,6 +39,14 @@ public sealed class PropletWorker(
                 Password = options.ClientKey,
                 KeepAlive = TimeSpan.FromSeconds(Math.Clamp(options.LivelinessInterval.TotalSeconds * 3, 5, 300)),
                 Will = new MqttApplicationMessage(_topics.PropletAlive, offline, MqttQos.AtLeastOnce),
+                Tls = useTls
+                    ? new MqttTlsOptions
+                    {
+                        CaCertificateFile = options.MqttTls?.CaCertificate,
+                        ClientCertificateFile = options.MqttTls?.ClientCertificate,
+                        ClientKeyFile = options.MqttTls?.ClientKey,
+                    }
+                    : null,
             },
             clientLogger);
         client.MessageHandler = (message, _) =>
@@ -46,8 +54,9 @@ public sealed class PropletWorker(
             Handle(client, message, stoppingToken);
             return Task.CompletedTask;
         };
+        var settings = useTls ? "PROPLET_MQTT_ADDRESS, PROPLET_MQTT_TLS_CA_CERT, PROPLET_MQTT_TLS_CLIENT_CERT, PROPLET_MQTT_TLS_CLIENT_KEY" : "PROPLET_MQTT_ADDRESS";
         var connected = await client.ConnectWithRetryAsync(
-            (e, delay) => logger.LogWarning("Cannot connect to the MQTT broker at {host}:{port} (PROPLET_MQTT_ADDRESS): {reason}; retrying in {delay} s", host, port, e.Message, delay.TotalSeconds),
+            (e, delay) => logger.LogWarning("Cannot connect to the MQTT broker at {host}:{port} ({settings}): {reason}; retrying in {delay} s", host, port, settings, e.Message, delay.TotalSeconds),
             stoppingToken);
         if (!connected)
         {
