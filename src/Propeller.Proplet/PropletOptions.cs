@@ -64,6 +64,13 @@ public sealed record PropletOptions
     /// <summary>The largest module fetched from an image_url.</summary>
     public long MaxModuleBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// The host directories a task may map (<c>--dir</c>) or load graphs from (<c>-S nn-graph</c>):
+    /// PROPLET_ALLOWED_DIRS, made absolute against the working directory. Null when unset: then
+    /// <see cref="AllowedDirectories"/> allows the proplet's own fixture and model directories.
+    /// </summary>
+    public IReadOnlyList<string>? AllowedDirs { get; init; }
+
     public static PropletOptions FromSettings(Settings s)
     {
         var address = s.GetOrDefault(Defaults.MqttAddress, "PROPLET_MQTT_ADDRESS");
@@ -99,6 +106,7 @@ public sealed record PropletOptions
             MaxTasks = s.Get("PROPLET_MAX_TASKS") is null ? null : s.GetInt(0, 1, 100_000, "PROPLET_MAX_TASKS"),
             MetricsPort = s.Get("PROPLET_METRICS_PORT") is null ? null : s.GetInt(0, 1, 65535, "PROPLET_METRICS_PORT"),
             MetricsHost = ParseMetricsHost(s.Get("PROPLET_METRICS_HOST")),
+            AllowedDirs = ParseAllowedDirs(s.Get("PROPLET_ALLOWED_DIRS")),
         };
     }
 
@@ -149,4 +157,20 @@ public sealed record PropletOptions
         "host" => RuntimeMode.Host,
         _ => throw new InvalidSettingException("PROPLET_RUNTIME", value, "embedded, host or auto"),
     };
+
+    private static List<string>? ParseAllowedDirs(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var directories = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (directories.Length == 0)
+        {
+            throw new InvalidSettingException("PROPLET_ALLOWED_DIRS", value, "a comma-separated list of host directories, e.g. /home/proplet/fixture,/srv/models");
+        }
+
+        return [.. directories.Select(directory => Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)))];
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Propeller.Core.Commands;
 using Propeller.Core.Tasks;
 
 namespace Propeller.Manager.Tasks;
@@ -82,6 +83,8 @@ public static class TaskValidation
             {
                 CheckText($"cli_args[{i}]", cliArgs[i]);
             }
+
+            CheckCliArgs(cliArgs);
         }
 
         if (request.Inputs is { } inputs)
@@ -134,6 +137,23 @@ public static class TaskValidation
         if (request.PropletId is { } propletId && (propletId.Length > MaxNameLength || propletId.Any(char.IsControl)))
         {
             throw ApiError.BadRequest("proplet_id must be a proplet's id as GET /proplets lists it");
+        }
+    }
+
+    /// <summary>
+    /// cli_args are read by the runtime grammar every proplet uses, so a flag no proplet would pass on is
+    /// refused now rather than failing the task on the proplet later. Which host directories a proplet
+    /// lets tasks map is that proplet's policy (PROPLET_ALLOWED_DIRS), checked there.
+    /// </summary>
+    private static void CheckCliArgs(IReadOnlyList<string> cliArgs)
+    {
+        try
+        {
+            _ = WasmCommandLine.ParseCliArgs(cliArgs);
+        }
+        catch (WasmCommandLineException e)
+        {
+            throw ApiError.BadRequest($"cli_args: {e.Message}");
         }
     }
 
