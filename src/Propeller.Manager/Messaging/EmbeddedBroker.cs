@@ -1,4 +1,5 @@
 using System.Net;
+using Propeller.Core.Messaging;
 using Propeller.Mqtt;
 
 namespace Propeller.Manager.Messaging;
@@ -30,7 +31,7 @@ public sealed class EmbeddedBroker(ManagerOptions options, ILogger<MqttBroker> b
         }
 
         _broker = new MqttBroker(
-            new MqttBrokerOptions { Address = address, Port = options.EmbeddedBrokerPort },
+            new MqttBrokerOptions { Address = address, Port = options.EmbeddedBrokerPort, MaxPacketSize = StartMessageSize.PacketBytesFor(options.MaxUploadBytes) },
             brokerLogger);
         await _broker.StartAsync(cancellationToken);
         var bound = _broker.LocalEndPoint;

@@ -47,6 +47,7 @@ public sealed class ManagerMqtt(
                 Password = options.ClientKey,
                 // The broker keeps the manager's subscription and queues proplets' results while the manager is away.
                 CleanSession = false,
+                MaxPacketSize = StartMessageSize.PacketBytesFor(options.MaxUploadBytes),
             },
             clientLogger);
         var handler = Handler ?? throw new InvalidOperationException("no handler for proplets' messages");

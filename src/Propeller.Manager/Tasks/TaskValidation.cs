@@ -49,7 +49,8 @@ public static class TaskValidation
         return Core.Configuration.Duration.Format(duration);
     }
 
-    public static void Validate(TaskRequest request, bool creating)
+    /// <param name="maxModuleBytes">MANAGER_MAX_UPLOAD_MB: a module sent inline as <c>file</c> may be no larger than an uploaded one.</param>
+    public static void Validate(TaskRequest request, bool creating, long maxModuleBytes)
     {
         if (creating && string.IsNullOrWhiteSpace(request.Name))
         {
@@ -84,7 +85,10 @@ public static class TaskValidation
                 CheckText($"cli_args[{i}]", cliArgs[i]);
             }
 
-            CheckCliArgs(cliArgs);
+            if (creating)
+            {
+                CheckCliArgs(cliArgs);
+            }
         }
 
         if (request.Inputs is { } inputs)
@@ -122,6 +126,11 @@ public static class TaskValidation
         if (request.File is { } file && WasmModule.Describe(file) is { } problem)
         {
             throw ApiError.BadRequest($"file: {problem}");
+        }
+
+        if (request.File is { Length: var fileBytes } && fileBytes > maxModuleBytes)
+        {
+            throw ApiError.TooLarge($"file is {fileBytes} bytes; this manager accepts modules of at most {maxModuleBytes} bytes (MANAGER_MAX_UPLOAD_MB)");
         }
 
         if (request.ImageUrl is { Length: > MaxItemLength })

@@ -39,6 +39,8 @@ public sealed class PropletWorker(
                 Password = options.ClientKey,
                 KeepAlive = TimeSpan.FromSeconds(Math.Clamp(options.LivelinessInterval.TotalSeconds * 3, 5, 300)),
                 Will = new MqttApplicationMessage(_topics.PropletAlive, offline, MqttQos.AtLeastOnce),
+                // Any start a manager can send: its module inline, up to what one MQTT packet carries.
+                MaxPacketSize = StartMessageSize.MqttMaxPacketBytes,
             },
             clientLogger);
         client.MessageHandler = (message, _) =>
