@@ -5,9 +5,10 @@ namespace Propeller.Proplet.Runtimes;
 /// <summary>
 /// The proplet's rule for host paths in a task's cli_args (PROPLET_ALLOWED_DIRS): every <c>--dir</c> and
 /// <c>-S nn-graph</c> directory must lie inside an allowed directory once it is made absolute (against the
-/// proplet's working directory) and its symbolic links and <c>..</c> are followed, whichever runtime runs
-/// the task. Unset, the allowed directories are the proplet's own: <c>&lt;working directory&gt;/fixture</c>
-/// and the directories of PROPLET_NN_GRAPHS.
+/// proplet's working directory, <c>..</c> taken by name) and its symbolic links are followed
+/// (<see cref="RealPath"/>), whichever runtime runs the task. What is passed on is that same absolute
+/// path, so the runtime opens what was checked. Unset, the allowed directories are the proplet's own:
+/// <c>&lt;working directory&gt;/fixture</c> and the directories of PROPLET_NN_GRAPHS.
 /// </summary>
 public sealed class AllowedDirectories
 {
