@@ -19,6 +19,10 @@ broker_port="${MANAGER_EMBEDDED_BROKER_PORT:-1883}"
 export PROPLET_MQTT_ADDRESS="${PROPLET_MQTT_ADDRESS:-${MANAGER_MQTT_ADDRESS:-tcp://127.0.0.1:$broker_port}}"
 export PROPLET_CLIENT_ID="${PROPLET_CLIENT_ID:-proplet-local}"
 export PROPLET_NAME="${PROPLET_NAME:-local}"
+# The host directories tasks may map (--dir, -S nn-graph): what the docs' examples map, the wasi-nn
+# example's fixture (docs/wasi-nn.md) and /tmp/fixture (README.md, docs/cli.md). See docs/security.md.
+export PROPLET_ALLOWED_DIRS="${PROPLET_ALLOWED_DIRS:-$root/examples/wasi-nn/fixture,/tmp/fixture}"
+echo "tasks may map: $PROPLET_ALLOWED_DIRS (PROPLET_ALLOWED_DIRS)"
 
 pids=()
 stop() {

@@ -1,4 +1,5 @@
 using Propeller.Core.Configuration;
+using Propeller.Core.Messaging;
 using Propeller.Manager.Storage;
 using Propeller.Mqtt;
 
@@ -116,7 +117,8 @@ public sealed record ManagerOptions
             StorageType = storage,
             PostgresConnection = postgres,
             SqlitePath = s.GetOrDefault(Path.Combine("data", "propeller.db"), "MANAGER_SQLITE_PATH"),
-            MaxUploadBytes = s.GetInt(64, 1, 1024, "MANAGER_MAX_UPLOAD_MB") * 1024L * 1024,
+            // A module travels inline in one MQTT start message: no larger than one can carry.
+            MaxUploadBytes = s.GetInt(64, 1, (int)(StartMessageSize.MaxModuleBytes / (1024 * 1024)), "MANAGER_MAX_UPLOAD_MB") * 1024L * 1024,
             PropletAliveTimeout = s.GetDuration(TimeSpan.FromSeconds(30), "MANAGER_PROPLET_ALIVE_TIMEOUT"),
             PendingTimeout = s.GetDuration(TimeSpan.FromMinutes(10), "MANAGER_PENDING_TIMEOUT"),
             ApiKeys = ParseApiKeys(s.Get("MANAGER_API_KEYS")),

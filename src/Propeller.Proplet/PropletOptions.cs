@@ -67,6 +67,13 @@ public sealed record PropletOptions
     /// <summary>The PEM files of MQTT over TLS (PROPLET_MQTT_TLS_*); null when the broker address is plain MQTT.</summary>
     public MqttTlsFiles? MqttTls { get; init; }
 
+    /// <summary>
+    /// The host directories a task may map (<c>--dir</c>) or load graphs from (<c>-S nn-graph</c>):
+    /// PROPLET_ALLOWED_DIRS, made absolute against the working directory. Null when unset: then
+    /// <see cref="AllowedDirectories"/> allows the proplet's own fixture and model directories.
+    /// </summary>
+    public IReadOnlyList<string>? AllowedDirs { get; init; }
+
     public static PropletOptions FromSettings(Settings s)
     {
         var address = s.GetOrDefault(Defaults.MqttAddress, "PROPLET_MQTT_ADDRESS");
@@ -103,6 +110,7 @@ public sealed record PropletOptions
             MetricsPort = s.Get("PROPLET_METRICS_PORT") is null ? null : s.GetInt(0, 1, 65535, "PROPLET_METRICS_PORT"),
             MetricsHost = ParseMetricsHost(s.Get("PROPLET_METRICS_HOST")),
             MqttTls = ReadMqttTls(s, address),
+            AllowedDirs = ParseAllowedDirs(s.Get("PROPLET_ALLOWED_DIRS")),
         };
     }
 
@@ -164,4 +172,20 @@ public sealed record PropletOptions
         "host" => RuntimeMode.Host,
         _ => throw new InvalidSettingException("PROPLET_RUNTIME", value, "embedded, host or auto"),
     };
+
+    private static List<string>? ParseAllowedDirs(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var directories = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (directories.Length == 0)
+        {
+            throw new InvalidSettingException("PROPLET_ALLOWED_DIRS", value, "a comma-separated list of host directories, e.g. /home/proplet/fixture,/srv/models");
+        }
+
+        return [.. directories.Select(directory => Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)))];
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Propeller.Core.Commands;
 using Propeller.Wasm.Commands;
 using Propeller.WasiNn.Backends;
 

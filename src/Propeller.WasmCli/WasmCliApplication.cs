@@ -1,4 +1,5 @@
 using System.Text;
+using Propeller.Core.Commands;
 using Propeller.Wasm;
 using Propeller.Wasm.Commands;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Propeller.Core.Commands;
 using Propeller.Testing;
 using Propeller.Wasm;
 using Propeller.Wasm.Commands;

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
+using Propeller.Core.Commands;
 using Propeller.Testing;
 using Propeller.Wasm;
 using Propeller.Wasm.Commands;

@@ -29,10 +29,14 @@ public abstract class ManagerFixture : IAsyncLifetime
 
     /// <summary>
     /// A proplet running tasks through build/propeller-wasm, which serves wasi-nn: the seeds' tasks carry
-    /// <c>-S nn</c>, and the manager places them only on a proplet that reports wasi-nn.
+    /// <c>-S nn</c>, and the manager places them only on a proplet that reports wasi-nn. Tasks may map
+    /// <see cref="ModelsDirectory"/> (PROPLET_ALLOWED_DIRS).
     /// </summary>
     public async Task StartPropletAsync() =>
-        _proplet = await PropletProcess.StartForAsync(Manager, runtime: Repository.Executable("propeller-wasm"), propletId: PropletId);
+        _proplet = await PropletProcess.StartForAsync(Manager, runtime: Repository.Executable("propeller-wasm"), propletId: PropletId, allowedDirs: [ModelsDirectory]);
+
+    /// <summary>The directory of the fixture's own that its proplet lets tasks map with <c>--dir</c>.</summary>
+    public string ModelsDirectory => Directory.Combine("models");
 
     public Task<CliResult> CliAsync(params string[] arguments) => CliProcess.RunAsync(Url, arguments);
 

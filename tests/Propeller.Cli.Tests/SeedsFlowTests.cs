@@ -8,7 +8,7 @@ public sealed class SeedsFlowTests(ClusterFixture cluster) : IClassFixture<Clust
     [Fact]
     public async Task Create_upload_start_view_runs_the_guest_with_all_three_cli_args()
     {
-        var fixture = Path.Combine(cluster.Directory.Path, "models");
+        var fixture = cluster.ModelsDirectory;
         Directory.CreateDirectory(fixture);
         await File.WriteAllTextAsync(Path.Combine(fixture, "greeting.txt"), "greetings from the fixture\n");
         var cliArgs = $"-S,nn,--dir={fixture}::fixture";

@@ -21,7 +21,8 @@ public sealed class LocalStack : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Manager = await ManagerProcess.StartAsync(Directory);
-        Proplet = await PropletProcess.StartForAsync(Manager, Repository.NodeWasiRuntime, PropletId);
+        // The seeds' flow maps a fixture/ of the test's directory.
+        Proplet = await PropletProcess.StartForAsync(Manager, Repository.NodeWasiRuntime, PropletId, allowedDirs: [Directory.Combine("fixture")]);
     }
 
     public async Task DisposeAsync()

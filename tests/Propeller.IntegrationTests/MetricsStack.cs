@@ -29,7 +29,8 @@ public sealed class MetricsStack : IAsyncLifetime
         {
             ["PROPLET_RUNTIME"] = "embedded",
             ["PROPLET_METRICS_PORT"] = PropletMetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        },
+        allowedDirs: [Repository.WasiNnFixture]);
         await Proplet.WaitForLogAsync("Metrics on http://127.0.0.1:", TimeSpan.FromSeconds(30));
         // Through "localhost", as an operator's scrape config may say: the listener is on 127.0.0.1.
         PropletHttp = new HttpClient { BaseAddress = new Uri($"http://localhost:{PropletMetricsPort}"), Timeout = TimeSpan.FromSeconds(60) };

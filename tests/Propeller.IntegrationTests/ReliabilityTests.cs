@@ -183,7 +183,7 @@ public sealed partial class ReliabilityTests : IDisposable
         Assert.Equal(0, waiting.GetProperty("state").GetInt32());
         Assert.Contains("serves no wasi-nn", waiting.GetProperty("pending_reason").GetString(), StringComparison.Ordinal);
 
-        await using var nn = await PropletProcess.StartForAsync(manager, null, "proplet-nn", extraEnvironment: Embedded);
+        await using var nn = await PropletProcess.StartForAsync(manager, null, "proplet-nn", extraEnvironment: Embedded, allowedDirs: [Repository.WasiNnFixture]);
         var done = await TaskCalls.WaitForEndAsync(manager.Http, id, "placed on the wasi-nn proplet when it joined");
         Assert.True(done.GetProperty("state").GetInt32() == 3, done.ToString());
         Assert.Equal("proplet-nn", done.GetProperty("proplet_id").GetString());

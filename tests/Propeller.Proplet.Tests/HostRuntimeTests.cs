@@ -57,15 +57,67 @@ public sealed class HostRuntimeTests : IDisposable
     [Fact]
     public async Task Arguments_reach_the_runtime_verbatim_without_a_shell()
     {
-        var script = Script("print-args", "for a in \"$@\"; do printf '<%s>\\n' \"$a\"; done");
+        var spaced = Directory.CreateDirectory(Path.Combine(_directory.Path, "a b")).FullName;
+        var script = Script("print-args", PrintArgs);
         var outcome = await Runtime(script).RunAsync(
-            Request(Repository.Guest("greet"), cliArgs: ["-S", "nn", "--dir=/a b::c"], inputs: ["$(id)", "x;y"], env: new() { ["K"] = "v w" }),
+            Request(Repository.Guest("greet"), cliArgs: ["-S", "nn", $"--dir={spaced}::c"], inputs: ["$(id)", "x;y"], env: new() { ["K"] = "v w" }),
             CancellationToken.None);
 
         var lines = outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["<--env>", "<K=v w>", "<-S>", "<nn>", "<--dir=/a b::c>"], lines[..5]);
+        Assert.Equal(["<--env>", "<K=v w>", "<-S>", "<nn>", $"<--dir={RealPath.Of(spaced)}::c>"], lines[..5]);
         Assert.Matches(@"^<.*/proplet_[0-9a-f-]{36}\.wasm>$", lines[5]);
         Assert.Equal(["<$(id)>", "<x;y>"], lines[6..]);
+    }
+
+    [Fact]
+    public async Task The_runtime_gets_the_flags_as_the_grammar_read_them_with_relative_directories_made_absolute()
+    {
+        var fixture = Directory.CreateDirectory(Path.Combine(_directory.Path, "fixture")).FullName;
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, fixture);
+        var script = Script("print-args", PrintArgs);
+
+        var outcome = await Runtime(script).RunAsync(
+            Request(Repository.Guest("greet"), cliArgs: ["run", "--wasi-modules=experimental-wasi-nn", "--dir", relative, "--wasm=timeout=1m30s", "-Snn-graph=onnx::" + relative]),
+            CancellationToken.None);
+
+        var real = RealPath.Of(fixture);
+        var lines = outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["<-S>", "<nn>", "<-S>", $"<nn-graph=onnx::{fixture}>", $"<--dir={real}::{relative}>", "<-W>", "<timeout=90000ms>"], lines[..^1]);
+    }
+
+    [Fact]
+    public async Task Wasmtime_and_propeller_wasm_get_the_proplets_memory_cap_unless_the_task_asks_for_less()
+    {
+        var wasmtime = Script("wasmtime", PrintArgs);
+        var other = Script("other-runtime", PrintArgs);
+        var options = Options(wasmtime) with { MaxMemoryBytes = 8 * 1024 * 1024 };
+
+        var capped = await new HostRuntime(options, NullLogger<HostRuntime>.Instance).RunAsync(Request(Repository.Guest("greet")), CancellationToken.None);
+        var lower = await new HostRuntime(options, NullLogger<HostRuntime>.Instance).RunAsync(Request(Repository.Guest("greet"), cliArgs: ["-W", "max-memory-size=65536"]), CancellationToken.None);
+        var higher = await new HostRuntime(options, NullLogger<HostRuntime>.Instance).RunAsync(Request(Repository.Guest("greet"), cliArgs: ["-W", "max-memory-size=1073741824"]), CancellationToken.None);
+        var unknown = await new HostRuntime(options with { ExternalWasmRuntime = other }, NullLogger<HostRuntime>.Instance).RunAsync(Request(Repository.Guest("greet")), CancellationToken.None);
+
+        Assert.StartsWith("<-W>\n<max-memory-size=8388608>\n", capped.Output, StringComparison.Ordinal);
+        Assert.StartsWith("<-W>\n<max-memory-size=65536>\n", lower.Output, StringComparison.Ordinal);
+        Assert.StartsWith("<-W>\n<max-memory-size=8388608>\n", higher.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("max-memory-size", unknown.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--mystery", "unknown option `--mystery`; accepted: -S nn, -S nn-graph=ENCODING::DIR, --dir=HOST[::GUEST], --env NAME=VALUE")]
+    [InlineData("-S|inherit-env", "unknown WASI option `-S inherit-env`")]
+    [InlineData("--env|HOME", "--env HOME: a task gives every variable its value")]
+    [InlineData("--dir=/etc::etc", "--dir=/etc::etc: /etc is not inside PROPLET_ALLOWED_DIRS (")]
+    public async Task Refused_cli_args_fail_the_task_before_the_runtime_is_started(string cliArgs, string error)
+    {
+        var spawned = Path.Combine(_directory.Path, "spawned");
+        var script = Script("wasmtime", $"touch {spawned}");
+
+        var outcome = await Runtime(script).RunAsync(Request(Repository.Guest("greet"), cliArgs: cliArgs.Split('|')), CancellationToken.None);
+
+        Assert.Contains(error, outcome.Error, StringComparison.Ordinal);
+        Assert.Null(outcome.ExitCode);
+        Assert.False(File.Exists(spawned), "the runtime was started");
     }
 
     [Fact]
@@ -117,8 +169,13 @@ public sealed class HostRuntimeTests : IDisposable
         Assert.StartsWith("no external WebAssembly runtime is configured: set PROPLET_EXTERNAL_WASM_RUNTIME", outcome.Error, StringComparison.Ordinal);
     }
 
-    private static HostRuntime Runtime(string? runtime, int maxOutputBytes = 1024 * 1024) =>
-        new(new PropletOptions { ClientId = "test", ExternalWasmRuntime = runtime, MaxOutputBytes = maxOutputBytes }, NullLogger<HostRuntime>.Instance);
+    private const string PrintArgs = "for a in \"$@\"; do printf '<%s>\\n' \"$a\"; done";
+
+    private HostRuntime Runtime(string? runtime, int maxOutputBytes = 1024 * 1024) =>
+        new(Options(runtime) with { MaxOutputBytes = maxOutputBytes }, NullLogger<HostRuntime>.Instance);
+
+    /// <summary>The test's directory is the one tasks may map (PROPLET_ALLOWED_DIRS).</summary>
+    private PropletOptions Options(string? runtime) => new() { ClientId = "test", ExternalWasmRuntime = runtime, AllowedDirs = [_directory.Path] };
 
     private static RunRequest Request(byte[] module, string[]? cliArgs = null, string[]? inputs = null, Dictionary<string, string>? env = null) =>
         new(Guid.NewGuid(), "test", module, cliArgs ?? [], inputs ?? [], env ?? [], TimeSpan.FromMinutes(5));

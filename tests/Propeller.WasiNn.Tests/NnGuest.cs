@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Propeller.Core.Commands;
 using Propeller.Wasm;
 using Propeller.Wasm.Commands;
 

@@ -26,5 +26,10 @@ public sealed class ControlMessages(IControlPublisher publisher, ManagerOptions 
         {
             throw ApiError.Unavailable($"the MQTT broker did not acknowledge the {what} message within {options.MqttTimeout.TotalSeconds:0.#} s (MANAGER_MQTT_TIMEOUT); check that the broker is running");
         }
+        catch (ArgumentException e) when (e.ParamName == "message" && e.Message.Contains("larger than MaxPacketSize", StringComparison.Ordinal))
+        {
+            // Modules are capped to fit (MANAGER_MAX_UPLOAD_MB); inputs, env and cli_args near their own caps can still overflow.
+            throw ApiError.TooLarge($"the {what} message is larger than one MQTT message may be: {e.Message.Split(" (Parameter", 2)[0]} Send fewer or shorter inputs, env or cli_args.");
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Propeller.Manager.Security;
+using Propeller.Core.Messaging;
 using Propeller.Mqtt;
 
 namespace Propeller.Manager.Messaging;
@@ -35,6 +36,7 @@ public sealed class EmbeddedBroker(ManagerOptions options, BrokerAccessPolicy ac
             {
                 Address = address,
                 Port = options.EmbeddedBrokerPort,
+                MaxPacketSize = StartMessageSize.PacketBytesFor(options.MaxUploadBytes),
                 Authenticate = access.Authenticate,
                 AuthorizePublish = access.MayPublish,
                 AuthorizeSubscribe = access.MaySubscribe,

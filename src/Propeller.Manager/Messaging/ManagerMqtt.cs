@@ -52,6 +52,7 @@ public sealed class ManagerMqtt(
                 // The broker keeps the manager's subscription and queues proplets' results while the manager is away.
                 CleanSession = false,
                 Tls = useTls ? TlsOptions(options.MqttTls) : null,
+                MaxPacketSize = StartMessageSize.PacketBytesFor(options.MaxUploadBytes),
             },
             clientLogger);
         var handler = Handler ?? throw new InvalidOperationException("no handler for proplets' messages");

@@ -20,6 +20,7 @@ public sealed class TaskService(
     TaskRecovery recovery,
     PropletRegistry registry,
     ControlMessages control,
+    ManagerOptions options,
     TimeProvider time,
     ILogger<TaskService> logger)
 {
@@ -27,7 +28,7 @@ public sealed class TaskService(
 
     public async Task<PropellerTask> CreateAsync(TaskRequest request, CancellationToken cancellationToken)
     {
-        TaskValidation.Validate(request, creating: true);
+        TaskValidation.Validate(request, creating: true, options.MaxUploadBytes);
         var task = new PropellerTask
         {
             Id = Guid.NewGuid(),
@@ -60,7 +61,7 @@ public sealed class TaskService(
 
     public async Task<PropellerTask> UpdateAsync(Guid id, TaskRequest request, CancellationToken cancellationToken)
     {
-        TaskValidation.Validate(request, creating: false);
+        TaskValidation.Validate(request, creating: false, options.MaxUploadBytes);
         using var _ = await locks.AcquireAsync(id, cancellationToken);
         var task = await GetAsync(id, cancellationToken);
         if (task.State.IsActive())

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Propeller.Core.Commands;
 using Propeller.Core.Tasks;
 
 namespace Propeller.Manager.Tasks;
@@ -48,7 +49,8 @@ public static class TaskValidation
         return Core.Configuration.Duration.Format(duration);
     }
 
-    public static void Validate(TaskRequest request, bool creating)
+    /// <param name="maxModuleBytes">MANAGER_MAX_UPLOAD_MB: a module sent inline as <c>file</c> may be no larger than an uploaded one.</param>
+    public static void Validate(TaskRequest request, bool creating, long maxModuleBytes)
     {
         if (creating && string.IsNullOrWhiteSpace(request.Name))
         {
@@ -81,6 +83,11 @@ public static class TaskValidation
             for (var i = 0; i < cliArgs.Count; i++)
             {
                 CheckText($"cli_args[{i}]", cliArgs[i]);
+            }
+
+            if (creating)
+            {
+                CheckCliArgs(cliArgs);
             }
         }
 
@@ -121,6 +128,11 @@ public static class TaskValidation
             throw ApiError.BadRequest($"file: {problem}");
         }
 
+        if (request.File is { Length: var fileBytes } && fileBytes > maxModuleBytes)
+        {
+            throw ApiError.TooLarge($"file is {fileBytes} bytes; this manager accepts modules of at most {maxModuleBytes} bytes (MANAGER_MAX_UPLOAD_MB)");
+        }
+
         if (request.ImageUrl is { Length: > MaxItemLength })
         {
             throw ApiError.BadRequest($"image_url is longer than {MaxItemLength} characters");
@@ -134,6 +146,23 @@ public static class TaskValidation
         if (request.PropletId is { } propletId && (propletId.Length > MaxNameLength || propletId.Any(char.IsControl)))
         {
             throw ApiError.BadRequest("proplet_id must be a proplet's id as GET /proplets lists it");
+        }
+    }
+
+    /// <summary>
+    /// cli_args are read by the runtime grammar every proplet uses, so a flag no proplet would pass on is
+    /// refused now rather than failing the task on the proplet later. Which host directories a proplet
+    /// lets tasks map is that proplet's policy (PROPLET_ALLOWED_DIRS), checked there.
+    /// </summary>
+    private static void CheckCliArgs(IReadOnlyList<string> cliArgs)
+    {
+        try
+        {
+            _ = WasmCommandLine.ParseCliArgs(cliArgs);
+        }
+        catch (WasmCommandLineException e)
+        {
+            throw ApiError.BadRequest($"cli_args: {e.Message}");
         }
     }
 

@@ -47,6 +47,8 @@ public sealed class PropletWorker(
                         ClientKeyFile = options.MqttTls?.ClientKey,
                     }
                     : null,
+                // Any start a manager can send: its module inline, up to what one MQTT packet carries.
+                MaxPacketSize = StartMessageSize.MqttMaxPacketBytes,
             },
             clientLogger);
         client.MessageHandler = (message, _) =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Propeller.Core.Commands;
 using Propeller.Wasm;
 using Propeller.Wasm.Binary;
 using Propeller.Wasm.Commands;
@@ -19,6 +20,7 @@ public sealed class EmbeddedRuntime(
     private const int StderrTailChars = 4096;
 
     private readonly WasmCommandRunner _runner = new(engine);
+    private readonly AllowedDirectories _allowedDirectories = AllowedDirectories.For(options);
     private readonly IHostModuleProvider[] _hostModules = [.. hostModules];
 
     public string Description => "embedded:javascriptcore";
@@ -34,7 +36,7 @@ public sealed class EmbeddedRuntime(
         WasmCommandLine line;
         try
         {
-            line = WasmCommandLine.Parse(request.CliArgs, expectModule: false);
+            line = _allowedDirectories.Confine(WasmCommandLine.ParseCliArgs(request.CliArgs));
         }
         catch (WasmCommandLineException e)
         {

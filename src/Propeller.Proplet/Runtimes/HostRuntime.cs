@@ -1,12 +1,18 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using Propeller.Core.Commands;
 
 namespace Propeller.Proplet.Runtimes;
 
 /// <summary>
 /// Runs a task by spawning an external WASI runtime (wasmtime in the seeds) as
 /// <c>&lt;runtime&gt; [--env K=V…] [cli_args…] proplet_{task_id}.wasm [inputs…]</c>, without a shell.
-/// Standard output becomes the results; a non-zero exit is a failure carrying stderr's tail.
+/// The cli_args passed are not the task's text but what the runtime grammar read from it, written
+/// anew (<see cref="WasmCommandLine.ToArguments"/>): only flags the grammar accepts reach the runtime,
+/// with their directories checked against PROPLET_ALLOWED_DIRS and given as absolute paths (the runtime
+/// runs in a private temporary directory), plus <c>-W max-memory-size</c> from PROPLET_MAX_MEMORY_MB for
+/// runtimes known to take it. Standard output becomes the results; a non-zero exit is a failure carrying
+/// stderr's tail.
 /// </summary>
 public sealed class HostRuntime : IWasmRuntime
 {
@@ -16,6 +22,8 @@ public sealed class HostRuntime : IWasmRuntime
     private readonly ILogger<HostRuntime> _logger;
     private readonly string _workDirectory;
     private readonly Lazy<string?> _version;
+    private readonly AllowedDirectories _allowedDirectories;
+    private int _memoryLimitWarned;
 
     public HostRuntime(PropletOptions options, ILogger<HostRuntime> logger)
     {
@@ -25,6 +33,7 @@ public sealed class HostRuntime : IWasmRuntime
         _workDirectory = Path.Combine(Path.GetTempPath(), $"propeller-proplet-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(_workDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         _version = new Lazy<string?>(ReadVersion);
+        _allowedDirectories = AllowedDirectories.For(options);
     }
 
     public string Description
@@ -67,18 +76,30 @@ public sealed class HostRuntime : IWasmRuntime
 
     public async Task<RunOutcome> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
+        WasmCommandLine line;
+        try
+        {
+            line = _allowedDirectories.Confine(WasmCommandLine.ParseCliArgs(request.CliArgs));
+        }
+        catch (WasmCommandLineException e)
+        {
+            return RunOutcome.Failure(e.Message);
+        }
+
         var (runtime, problem) = RuntimeLocator.Locate(_options.ExternalWasmRuntime, Environment.GetEnvironmentVariable("PATH"));
         if (runtime is null)
         {
             return RunOutcome.Failure(problem!);
         }
 
+        line = WithMemoryLimit(line, runtime);
+
         var modulePath = Path.Combine(_workDirectory, $"proplet_{request.TaskId}.wasm");
         await File.WriteAllBytesAsync(modulePath, request.Module, cancellationToken);
         File.SetUnixFileMode(modulePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         try
         {
-            return await RunProcessAsync(runtime, modulePath, request, cancellationToken);
+            return await RunProcessAsync(runtime, modulePath, line, request, cancellationToken);
         }
         finally
         {
@@ -86,7 +107,7 @@ public sealed class HostRuntime : IWasmRuntime
         }
     }
 
-    private async Task<RunOutcome> RunProcessAsync(string runtime, string modulePath, RunRequest request, CancellationToken cancellationToken)
+    private async Task<RunOutcome> RunProcessAsync(string runtime, string modulePath, WasmCommandLine line, RunRequest request, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(runtime)
         {
@@ -105,7 +126,7 @@ public sealed class HostRuntime : IWasmRuntime
             start.ArgumentList.Add($"{key}={value}");
         }
 
-        foreach (var arg in request.CliArgs)
+        foreach (var arg in line.ToArguments())
         {
             start.ArgumentList.Add(arg);
         }
@@ -165,6 +186,27 @@ public sealed class HostRuntime : IWasmRuntime
         }
 
         return RunOutcome.Exited(output, exitCode, stderr.Text().Trim(), stderr.Truncated);
+    }
+
+    /// <summary>
+    /// PROPLET_MAX_MEMORY_MB as <c>-W max-memory-size</c> (a task's own may only be lower), for the runtimes
+    /// known to take it: wasmtime (14 and later) and propeller-wasm. Any other is told nothing, since an
+    /// unknown flag would fail every task; the proplet says so once.
+    /// </summary>
+    private WasmCommandLine WithMemoryLimit(WasmCommandLine line, string runtime)
+    {
+        if (Path.GetFileName(runtime) is "wasmtime" or "propeller-wasm")
+        {
+            return line with { MaxMemoryBytes = Math.Min(line.MaxMemoryBytes ?? ulong.MaxValue, _options.MaxMemoryBytes) };
+        }
+
+        if (Interlocked.Exchange(ref _memoryLimitWarned, 1) == 0)
+        {
+            _logger.LogWarning(
+                "PROPLET_MAX_MEMORY_MB is not applied to {runtime}: only wasmtime and propeller-wasm are known to take -W max-memory-size", runtime);
+        }
+
+        return line;
     }
 
     private string? ReadVersion()

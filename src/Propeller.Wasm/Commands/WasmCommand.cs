@@ -1,3 +1,5 @@
+using Propeller.Core.Commands;
+
 namespace Propeller.Wasm.Commands;
 
 /// <summary>

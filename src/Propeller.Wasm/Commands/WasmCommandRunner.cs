@@ -1,3 +1,4 @@
+using Propeller.Core.Commands;
 using Propeller.Wasm.Binary;
 using Propeller.Wasm.Wasi;
 

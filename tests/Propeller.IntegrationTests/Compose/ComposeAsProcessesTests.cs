@@ -17,7 +17,8 @@ namespace Propeller.IntegrationTests.Compose;
 /// port; the manager's 0.0.0.0:7070 → 127.0.0.1 and a free port (in the healthchecks' commands too); PostgreSQL's
 /// postgres:5432, user and database → the test's own server; the proplet's metrics port 9100 → a free port;</item>
 /// <item>volume paths: the broker's persistence_location, the manager's SQLite file and the proplet's
-/// /home/proplet/fixture (also in the task's <c>--dir</c>) → temporary directories, the last holding the example's fixture;</item>
+/// /home/proplet/fixture (also in the task's <c>--dir</c> and in PROPLET_ALLOWED_DIRS) → temporary directories, the last holding
+/// the example's fixture;</item>
 /// <item>the runtime: <c>wasmtime</c> → build/propeller-wasm (no wasmtime here; it takes the same flags).</item>
 /// </list>
 /// Each substitution first checks the value it replaces (the host names the broker service, the path lies on a volume,
@@ -60,8 +61,9 @@ public sealed partial class ComposeAsProcessesTests : IDisposable
         // The metrics port is the container's own; here a free one, so parallel runs do not collide.
         var metricsPort = FreePort.Get();
         Substitute(propletEnvironment, "PROPLET_METRICS_PORT", "9100", metricsPort.ToString(CultureInfo.InvariantCulture));
-        // The seeds' mount: ./fixture next to compose.yaml, i.e. docker/fixture (docs/deployment.md).
+        // The seeds' mount: ./fixture next to compose.yaml, i.e. docker/fixture (docs/deployment.md), the directory tasks may map.
         Assert.Equal(Path.Combine(ComposeConfig.DockerDirectory, "fixture"), propletService.Mount(FixtureInContainer).Source);
+        Substitute(propletEnvironment, "PROPLET_ALLOWED_DIRS", FixtureInContainer, fixture);
         await using var proplet = ChildProcess.Start(Repository.Executable("propeller-proplet"), propletEnvironment);
         var (propletId, metadata) = await WaitForAlivePropletAsync(http, manager, proplet);
         Assert.Equal($"host:{propellerWasm}", metadata.GetProperty("wasm_runtime").GetString());

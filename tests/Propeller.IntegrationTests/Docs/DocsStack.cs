@@ -27,8 +27,9 @@ public sealed class DocsStack : IAsyncLifetime
         System.IO.Directory.CreateDirectory(FixtureDirectory);
         await File.WriteAllTextAsync(Path.Combine(FixtureDirectory, "greeting.txt"), "hello from the fixture directory\n");
         Manager = await ManagerProcess.StartAsync(Directory);
-        // The docs' tasks carry -S nn, which the manager sends only to a proplet that serves wasi-nn.
-        Proplet = await PropletProcess.StartForAsync(Manager, Repository.Executable("propeller-wasm"), PropletId);
+        // The docs' tasks carry -S nn, which the manager sends only to a proplet that serves wasi-nn. It lets
+        // tasks map what make run's proplet does (scripts/run-local.sh), /tmp/fixture being this stack's own.
+        Proplet = await PropletProcess.StartForAsync(Manager, Repository.Executable("propeller-wasm"), PropletId, allowedDirs: [FixtureDirectory, Repository.WasiNnFixture]);
     }
 
     /// <summary>A task that has run greet.wasm to its end: it can be viewed, watched, updated, started again or deleted.</summary>

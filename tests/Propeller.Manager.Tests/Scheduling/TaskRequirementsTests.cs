@@ -2,7 +2,11 @@ using Propeller.Manager.Scheduling;
 
 namespace Propeller.Manager.Tests.Scheduling;
 
-/// <summary>What a task's cli_args ask of a proplet, read as wasmtime reads its <c>-S</c> options.</summary>
+/// <summary>
+/// What a task's cli_args ask of a proplet, read as wasmtime reads its <c>-S</c> options. cli_args no
+/// proplet accepts (only a task stored before the manager checked them can have such) ask for nothing:
+/// the proplet that gets the task fails it saying why.
+/// </summary>
 public sealed class TaskRequirementsTests
 {
     [Theory]
@@ -11,8 +15,8 @@ public sealed class TaskRequirementsTests
     [InlineData("-S=nn")]
     [InlineData("--wasi|nn")]
     [InlineData("--wasi=nn")]
-    [InlineData("-S|threads,nn")]
     [InlineData("-S|nn=y")]
+    [InlineData("--wasi-modules=experimental-wasi-nn")]
     public void Asking_for_wasi_nn_in_any_of_wasmtimes_spellings_needs_a_wasi_nn_proplet(string args)
     {
         var needs = TaskRequirements.From(args.Split('|'));
@@ -26,9 +30,10 @@ public sealed class TaskRequirementsTests
     [InlineData("--dir=/nn::nn")]
     [InlineData("-S|nn=n")]
     [InlineData("-S|threads")]
+    [InlineData("-S|threads,nn")]
     [InlineData("nn")]
     [InlineData("-S")]
-    public void Other_arguments_need_nothing_special(string args)
+    public void Other_arguments_and_arguments_no_proplet_accepts_need_nothing_special(string args)
     {
         Assert.Same(TaskRequirements.None, TaskRequirements.From(args.Length == 0 ? [] : args.Split('|')));
     }

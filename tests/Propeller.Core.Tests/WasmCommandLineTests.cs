@@ -1,6 +1,6 @@
-using Propeller.Wasm.Commands;
+using Propeller.Core.Commands;
 
-namespace Propeller.Wasm.Tests.Commands;
+namespace Propeller.Core.Tests;
 
 public sealed class WasmCommandLineTests
 {
@@ -80,6 +80,72 @@ public sealed class WasmCommandLineTests
         var error = Assert.Throws<WasmCommandLineException>(() => WasmCommandLine.Parse(["-S", "nn", "input.jpg"], expectModule: false));
 
         Assert.Contains("put the guest's arguments in inputs", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-S|nn")]
+    [InlineData("-Snn")]
+    [InlineData("-S=nn")]
+    [InlineData("--wasi|nn")]
+    [InlineData("--wasi=nn")]
+    [InlineData("-S|nn=y")]
+    [InlineData("--wasi-modules=experimental-wasi-nn")]
+    public void Wasi_nn_is_asked_for_in_any_of_wasmtimes_spellings(string args)
+    {
+        Assert.True(WasmCommandLine.ParseCliArgs(args.Split('|')).Nn);
+    }
+
+    [Theory]
+    [InlineData("--dir=/data::data")]
+    [InlineData("--dir|/data::data")]
+    public void A_directory_is_read_attached_or_next(string args)
+    {
+        Assert.Equal(["/data::data"], WasmCommandLine.ParseCliArgs(args.Split('|')).Dirs);
+    }
+
+    [Theory]
+    [InlineData("--wasi-modules=experimental-wasi-threads", "only experimental-wasi-nn is read")]
+    [InlineData("-S|inherit-env", "unknown WASI option `-S inherit-env`")]
+    [InlineData("-S|inherit-network=y", "unknown WASI option `-S inherit-network=y`")]
+    [InlineData("--wasm=max-wasm-stack=99999999", "unknown wasm option `-W max-wasm-stack=99999999`")]
+    [InlineData("--mapdir=/::/", "unknown option `--mapdir=/::/`; accepted: -S nn, -S nn-graph=ENCODING::DIR, --dir=HOST[::GUEST], --env NAME=VALUE, --invoke NAME, -W timeout=DURATION, -W max-memory-size=BYTES")]
+    public void Cli_args_refuse_every_flag_outside_the_grammar(string args, string message)
+    {
+        var error = Assert.Throws<WasmCommandLineException>(() => WasmCommandLine.ParseCliArgs(args.Split('|')));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_tasks_env_flag_must_carry_its_value_so_the_proplets_own_variables_stay_its_own()
+    {
+        Environment.SetEnvironmentVariable("PROPELLER_TEST_OWN_SECRET", "not for guests");
+        try
+        {
+            var error = Assert.Throws<WasmCommandLineException>(() => WasmCommandLine.ParseCliArgs(["--env", "PROPELLER_TEST_OWN_SECRET"]));
+
+            Assert.Equal(
+                "--env PROPELLER_TEST_OWN_SECRET: a task gives every variable its value (--env PROPELLER_TEST_OWN_SECRET=VALUE, or the task's env); a bare name would pass the proplet's own PROPELLER_TEST_OWN_SECRET",
+                error.Message);
+            // A command typed by the machine's own user may pass its environment, as wasmtime's does.
+            Assert.Equal([new KeyValuePair<string, string>("PROPELLER_TEST_OWN_SECRET", "not for guests")], WasmCommandLine.Parse(["--env", "PROPELLER_TEST_OWN_SECRET", "m.wasm"], expectModule: true).Env);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PROPELLER_TEST_OWN_SECRET", null);
+        }
+    }
+
+    [Fact]
+    public void Written_anew_for_an_external_runtime_a_line_says_the_same_in_wasmtimes_current_spelling()
+    {
+        var line = WasmCommandLine.ParseCliArgs(
+            ["run", "--wasi-modules=experimental-wasi-nn", "-Snn-graph=onnx::/m/cls", "--dir", "/a b::c", "--env=K=v w", "--invoke", "add", "--wasm=timeout=1m30s,max-memory-size=65536"]);
+
+        string[] expected = ["-S", "nn", "-S", "nn-graph=onnx::/m/cls", "--dir=/a b::c", "--env", "K=v w", "--invoke", "add", "-W", "timeout=90000ms", "-W", "max-memory-size=65536"];
+        Assert.Equal(expected, line.ToArguments());
+        Assert.Equal(line.ToArguments(), WasmCommandLine.ParseCliArgs(line.ToArguments()).ToArguments());
+        Assert.Empty(WasmCommandLine.ParseCliArgs([]).ToArguments());
     }
 
     [Fact]

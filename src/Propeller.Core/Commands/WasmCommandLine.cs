@@ -1,21 +1,30 @@
 using System.Globalization;
+using Propeller.Core.Configuration;
 
-namespace Propeller.Wasm.Commands;
+namespace Propeller.Core.Commands;
 
 /// <summary>
 /// The part of wasmtime's command line that the seeds and upstream use, read the same way by
-/// <c>propeller-wasm</c> and by the proplet's embedded runtime (where a task's <c>cli_args</c> hold the
-/// flags), so one task definition runs on either:
+/// <c>propeller-wasm</c>, by the manager (a task's <c>cli_args</c> are checked when the task is created)
+/// and by both of the proplet's runtimes, so one task definition runs on either:
 /// <c>[run] [-S nn] [-S nn-graph=ENC::DIR] [--dir=HOST[::GUEST]] [--env K[=V]] [--invoke NAME]
-/// [-W timeout=DURATION] [-W max-memory-size=BYTES] [--] [file.wasm [args…]]</c>.
+/// [-W timeout=DURATION] [-W max-memory-size=BYTES] [--] [file.wasm [args…]]</c>, also spelled as
+/// wasmtime spells them: <c>--wasi</c> for <c>-S</c>, <c>--wasm</c> for <c>-W</c>, values attached
+/// (<c>-Snn</c>, <c>-S=nn</c>, <c>--dir=X</c>) or next (<c>--dir X</c>), and wasmtime 13's
+/// <c>--wasi-modules=experimental-wasi-nn</c> for <c>-S nn</c>.
 /// Anything else is refused with a message naming what is accepted: silence would run a task
-/// differently from what its author asked.
+/// differently from what its author asked, and passing it on would hand a task whatever power an
+/// unknown runtime flag gives (<c>-S inherit-env</c>, <c>-S inherit-network</c>…).
 /// </summary>
 public sealed record WasmCommandLine
 {
     /// <summary>The flags this grammar accepts, for error messages and <c>--help</c>.</summary>
     public const string Accepted =
         "-S nn, -S nn-graph=ENCODING::DIR, --dir=HOST[::GUEST], --env NAME[=VALUE], --invoke NAME, -W timeout=DURATION, -W max-memory-size=BYTES";
+
+    /// <summary>The flags a task's cli_args may hold (a bare <c>--env NAME</c> would read the proplet's own environment).</summary>
+    public const string AcceptedInCliArgs =
+        "-S nn, -S nn-graph=ENCODING::DIR, --dir=HOST[::GUEST], --env NAME=VALUE, --invoke NAME, -W timeout=DURATION, -W max-memory-size=BYTES";
 
     /// <summary>Directory mappings as written (<c>HOST::GUEST</c> or <c>DIR</c>), in order.</summary>
     public IReadOnlyList<string> Dirs { get; init; } = [];
@@ -47,8 +56,68 @@ public sealed record WasmCommandLine
     /// is the module and the rest belong to the guest; without it (a task's cli_args) positional
     /// arguments are refused. Throws <see cref="WasmCommandLineException"/> saying what is wrong.
     /// </summary>
-    public static WasmCommandLine Parse(IReadOnlyList<string> args, bool expectModule)
+    public static WasmCommandLine Parse(IReadOnlyList<string> args, bool expectModule) =>
+        Parse(args, expectModule, forTask: false);
+
+    /// <summary>
+    /// Reads a task's <c>cli_args</c>: flags only, and every <c>--env</c> with its value, because a bare
+    /// <c>--env NAME</c> would hand the guest the value the proplet itself has (its MQTT key, say).
+    /// </summary>
+    public static WasmCommandLine ParseCliArgs(IReadOnlyList<string> cliArgs) => Parse(cliArgs, expectModule: false, forTask: true);
+
+    /// <summary>
+    /// The flags that ask an external wasmtime-compatible runtime for exactly this line, in wasmtime's
+    /// current spelling (durations in milliseconds, which every wasmtime reads). The module and its
+    /// arguments are not included.
+    /// </summary>
+    public IReadOnlyList<string> ToArguments()
     {
+        var arguments = new List<string>();
+        if (Nn)
+        {
+            arguments.AddRange(["-S", "nn"]);
+        }
+
+        foreach (var (encoding, directory) in NnGraphs)
+        {
+            arguments.AddRange(["-S", $"nn-graph={encoding}::{directory}"]);
+        }
+
+        arguments.AddRange(Dirs.Select(dir => $"--dir={dir}"));
+        foreach (var (name, value) in Env)
+        {
+            arguments.AddRange(["--env", $"{name}={value}"]);
+        }
+
+        if (Invoke is not null)
+        {
+            arguments.AddRange(["--invoke", Invoke]);
+        }
+
+        if (Timeout is { } timeout)
+        {
+            var milliseconds = Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds));
+            arguments.AddRange(["-W", $"timeout={milliseconds.ToString(CultureInfo.InvariantCulture)}ms"]);
+        }
+
+        if (MaxMemoryBytes is { } bytes)
+        {
+            arguments.AddRange(["-W", $"max-memory-size={bytes.ToString(CultureInfo.InvariantCulture)}"]);
+        }
+
+        return arguments;
+    }
+
+    /// <summary>A <c>--dir</c> value's host directory and the path the guest sees it under (<c>DIR</c> alone: the same text).</summary>
+    public static (string Host, string Guest) SplitDir(string spec)
+    {
+        var separator = spec.IndexOf("::", StringComparison.Ordinal);
+        return separator < 0 ? (spec, spec) : (spec[..separator], spec[(separator + 2)..]);
+    }
+
+    private static WasmCommandLine Parse(IReadOnlyList<string> args, bool expectModule, bool forTask)
+    {
+        var accepted = forTask ? AcceptedInCliArgs : Accepted;
         var dirs = new List<string>();
         var env = new List<KeyValuePair<string, string>>();
         var graphs = new List<(string, string)>();
@@ -98,7 +167,7 @@ public sealed record WasmCommandLine
                     dirs.Add(CheckDir(Value()));
                     break;
                 case "--env":
-                    env.Add(ParseEnv(Value()));
+                    env.Add(ParseEnv(Value(), forTask));
                     break;
                 case "--invoke":
                     invoke = Value();
@@ -108,22 +177,25 @@ public sealed record WasmCommandLine
                     }
 
                     break;
-                case "-S":
+                case "-S" or "--wasi":
                     foreach (var option in Value().Split(',', StringSplitOptions.RemoveEmptyEntries))
                     {
                         ReadWasiOption(option, ref nn, graphs);
                     }
 
                     break;
-                case "-W":
+                case "-W" or "--wasm":
                     foreach (var option in Value().Split(',', StringSplitOptions.RemoveEmptyEntries))
                     {
                         ReadWasmOption(option, ref timeout, ref maxMemory);
                     }
 
                     break;
+                case "--wasi-modules":
+                    ReadWasiModules(Value(), ref nn);
+                    break;
                 default:
-                    throw new WasmCommandLineException($"unknown option `{arg}`; accepted: {Accepted}");
+                    throw new WasmCommandLineException($"unknown option `{arg}`; accepted: {accepted}");
             }
         }
 
@@ -142,7 +214,7 @@ public sealed record WasmCommandLine
         else if (positional.Count > 0)
         {
             throw new WasmCommandLineException(
-                $"unexpected argument `{positional[0]}` in cli_args: they hold runtime flags only ({Accepted}); put the guest's arguments in inputs");
+                $"unexpected argument `{positional[0]}` in cli_args: they hold runtime flags only ({accepted}); put the guest's arguments in inputs");
         }
 
         return new WasmCommandLine
@@ -167,8 +239,13 @@ public sealed record WasmCommandLine
             return equals < 0 ? (arg, null) : (arg[..equals], arg[(equals + 1)..]);
         }
 
-        // Short options take their value attached or next: -Snn, -S nn, -Wtimeout=1s.
-        return arg.Length > 2 ? (arg[..2], arg[2..]) : (arg, null);
+        // Short options take their value attached or next, as clap reads them: -Snn, -S=nn, -S nn, -Wtimeout=1s.
+        if (arg.Length <= 2)
+        {
+            return (arg, null);
+        }
+
+        return arg[2] == '=' ? (arg[..2], arg[3..]) : (arg[..2], arg[2..]);
     }
 
     private static string CheckDir(string spec)
@@ -182,13 +259,19 @@ public sealed record WasmCommandLine
         return spec;
     }
 
-    private static KeyValuePair<string, string> ParseEnv(string spec)
+    private static KeyValuePair<string, string> ParseEnv(string spec, bool forTask)
     {
         var equals = spec.IndexOf('=', StringComparison.Ordinal);
         var name = equals < 0 ? spec : spec[..equals];
         if (name.Length == 0)
         {
             throw new WasmCommandLineException($"--env {spec}: write NAME=VALUE, or NAME to pass this process's value");
+        }
+
+        if (equals < 0 && forTask)
+        {
+            throw new WasmCommandLineException(
+                $"--env {spec}: a task gives every variable its value (--env {spec}=VALUE, or the task's env); a bare name would pass the proplet's own {spec}");
         }
 
         // As in wasmtime, a bare NAME passes the value the runtime itself has (nothing when unset).
@@ -217,12 +300,27 @@ public sealed record WasmCommandLine
         }
     }
 
+    /// <summary>wasmtime 13 and older enabled wasi-nn with <c>--wasi-modules=experimental-wasi-nn</c> (upstream's older guide); it means <c>-S nn</c>.</summary>
+    private static void ReadWasiModules(string value, ref bool nn)
+    {
+        foreach (var module in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (module != "experimental-wasi-nn")
+            {
+                throw new WasmCommandLineException(
+                    $"--wasi-modules={value}: only experimental-wasi-nn is read (as -S nn, wasmtime 14's spelling); accepted: {AcceptedInCliArgs}");
+            }
+
+            nn = true;
+        }
+    }
+
     private static void ReadWasmOption(string option, ref TimeSpan? timeout, ref ulong? maxMemory)
     {
         var (key, value) = SplitOption(option);
         switch (key)
         {
-            case "timeout" when Propeller.Core.Configuration.Duration.TryParse(value, out var duration) && duration > TimeSpan.Zero:
+            case "timeout" when Duration.TryParse(value, out var duration) && duration > TimeSpan.Zero:
                 timeout = duration;
                 break;
             case "timeout":
