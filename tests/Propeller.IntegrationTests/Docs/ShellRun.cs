@@ -40,6 +40,12 @@ public static class ShellRun
             start.Environment.Remove(key);
         }
 
+        // A ./config.toml that a developer provisioned in the repository must not change what the docs' commands do.
+        foreach (var (key, value) in Repository.NoConfigFiles)
+        {
+            start.Environment[key] = value;
+        }
+
         // `propeller-cli …` as the docs write it, without build/: the reader put build/ on PATH.
         start.Environment["PATH"] = $"{Repository.BuildDirectory}:{start.Environment["PATH"]}";
         foreach (var (key, value) in environment)
