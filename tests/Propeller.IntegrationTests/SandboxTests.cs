@@ -153,6 +153,19 @@ public sealed class SandboxTests(RuntimesStack stack) : IClassFixture<RuntimesSt
         Assert.Equal("", result.Results?.GetString());
     }
 
+    [Fact]
+    public async Task A_proplet_says_at_start_what_tasks_may_map_and_warns_about_a_missing_directory()
+    {
+        foreach (var proplet in new[] { RuntimesStack.Node, RuntimesStack.PropellerWasm, RuntimesStack.Embedded })
+        {
+            await stack.Proplet(proplet).WaitForLogAsync($"Tasks may map host directories inside {Allowed}", TimeSpan.FromSeconds(10));
+        }
+
+        var missing = stack.Directory.Combine("not-mounted");
+        await using var another = await PropletProcess.StartForAsync(stack.Manager, null, "proplet-missing-dir", allowedDirs: [missing]);
+        await another.WaitForLogAsync($"PROPLET_ALLOWED_DIRS names {missing}, which does not exist (yet): tasks cannot map it", TimeSpan.FromSeconds(10));
+    }
+
     /// <summary>A directory of the stack's own next to fixture/, so outside what proplets allow, holding what no task may read.</summary>
     private string Outside()
     {

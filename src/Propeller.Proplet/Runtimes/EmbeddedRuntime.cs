@@ -10,7 +10,7 @@ namespace Propeller.Proplet.Runtimes;
 /// <summary>
 /// Runs tasks in-process on the embedded engine (JavaScriptCore's wasm runtime with WASI preview1),
 /// reading a task's cli_args with wasmtime's grammar so a task runs the same here and on the host
-/// runtime. A task whose name is an exported function is called with its inputs as the parameters and
+/// runtime (its directories held to PROPLET_ALLOWED_DIRS, as there). A task whose name is an exported function is called with its inputs as the parameters and
 /// its results become the task's results (as upstream's embedded runtime does); any other module runs
 /// as a command: <c>_start</c> with the inputs as its arguments, stdout as the results.
 /// </summary>

@@ -20,7 +20,12 @@ public static class RuntimeSelection
             new OnnxBackendOptions { IntraOpThreads = sp.GetRequiredService<PropletOptions>().NnThreads }));
         services.AddSingleton<IHostModuleProvider>(sp => new WasiNnProvider(
             sp.GetRequiredService<GraphCatalog>(), sp.GetRequiredService<ILogger<WasiNnProvider>>()));
-        services.AddSingleton<IWasmRuntime>(Select);
+        services.AddSingleton<IWasmRuntime>(sp =>
+        {
+            var runtime = Select(sp);
+            LogAllowedDirectories(sp.GetRequiredService<PropletOptions>(), sp.GetRequiredService<ILogger<PropletOptions>>());
+            return runtime;
+        });
         return services;
     }
 
@@ -41,6 +46,17 @@ public static class RuntimeSelection
 
             logger.LogInformation("wasi-nn graph `{name}` loaded from {spec} in {elapsed:F0} ms",
                 spec.Name, spec, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+
+    /// <summary>What tasks may map, said once at start; an allowed directory that is missing is likely a typo or an unmounted volume.</summary>
+    private static void LogAllowedDirectories(PropletOptions options, ILogger logger)
+    {
+        var allowed = AllowedDirectories.For(options);
+        logger.LogInformation("Tasks may map host directories inside {allowed_dirs}", allowed.Describe());
+        foreach (var directory in allowed.Directories.Where(d => options.AllowedDirs is not null && !Directory.Exists(d)))
+        {
+            logger.LogWarning("PROPLET_ALLOWED_DIRS names {directory}, which does not exist (yet): tasks cannot map it", directory);
         }
     }
 
