@@ -22,6 +22,13 @@ public sealed class CliContext : IDisposable
         var settings = GlobalOptions.LoadSettings();
         (ManagerUrl, ManagerUrlSource) = global.ResolveManagerUrl(parseResult, settings);
         (ApiKey, ApiKeySource) = settings.Find(GlobalOptions.ApiKeyVariable) is { Value: { } key } found ? (key, found.Name) : (null, null);
+        if (ApiKeySource is not null && ApiKeySource != GlobalOptions.ApiKeyVariable
+            && settings.File is { } file && file.TryGet(GlobalOptions.ManagerUrlVariable, out var fileUrl, out _)
+            && !GlobalOptions.SameManager(GlobalOptions.ParseManagerUrl(fileUrl), ManagerUrl))
+        {
+            // The file's key belongs to the file's manager; another address must not receive it.
+            (ApiKey, ApiKeySource) = (null, null);
+        }
         Printer = new Printer(stdout, Format, parseResult.GetValue(global.WithFile), OutputIsTerminal: ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected);
         _client = new Lazy<PropellerClient>(CreateClient);
     }

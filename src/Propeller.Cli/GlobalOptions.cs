@@ -116,11 +116,20 @@ public sealed class GlobalOptions
         {
             return Settings.FromEnvironmentAndFile(ConfigFileVariable, "cli", "PROPELLER_");
         }
+        catch (InvalidSettingException) when (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ConfigFileVariable)))
+        {
+            // ./config.toml may well be another tool's (many use the name): one this CLI cannot read is not its own.
+            return Settings.FromEnvironment();
+        }
         catch (InvalidSettingException e)
         {
             throw new CliException(e.Message, ExitCodes.Usage);
         }
     }
+
+    /// <summary>Whether two manager URLs name the same server (scheme, host and port).</summary>
+    public static bool SameManager(Uri? a, Uri b) =>
+        a is not null && a.Scheme == b.Scheme && a.Port == b.Port && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase);
 
     public static OutputFormat? ParseFormat(string? text) => text?.Trim().ToLowerInvariant() switch
     {

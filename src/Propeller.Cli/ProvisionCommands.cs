@@ -26,7 +26,8 @@ public sealed partial class Commands
               config.toml           [manager], [proplet] (domain_id, channel_id, client_id, client_key)
                                     and [cli] (manager_url, api_key); the manager, proplet and this CLI
                                     read it from their working directory (or *_CONFIG_FILE)
-              proplet-N.toml        one [proplet] file for each proplet after the first
+              proplet-N.toml        one [proplet] file per proplet (N from 1): give a proplet's machine
+                                    its own file, not config.toml, which holds the manager's and API keys
               mosquitto/passwd      the same identities for an external Mosquitto (password_file),
               mosquitto/acl         its topic rights (acl_file),
               mosquitto/conf.d/propeller.conf  the lines that switch both on (include_dir)
@@ -44,7 +45,8 @@ public sealed partial class Commands
             var dir = parse.GetValue(outputDir)!;
             var count = parse.GetValue(proplets);
             var config = Path.Combine(dir, "config.toml");
-            var propletFiles = Enumerable.Range(2, Math.Max(0, count - 1)).Select(n => Path.Combine(dir, $"proplet-{n}.toml")).ToList();
+            // One file per proplet, to hand to its machine: config.toml also holds the manager's and the API's keys.
+            var propletFiles = Enumerable.Range(1, count).Select(n => Path.Combine(dir, $"proplet-{n}.toml")).ToList();
             var passwd = Path.Combine(dir, "mosquitto", "passwd");
             var acl = Path.Combine(dir, "mosquitto", "acl");
             var brokerConfig = Path.Combine(dir, "mosquitto", "conf.d", "propeller.conf");
@@ -58,7 +60,7 @@ public sealed partial class Commands
             SecretFiles.Write(config, ConfigToml.ForManager(provisioned, context.ManagerUrl, now));
             for (var i = 0; i < propletFiles.Count; i++)
             {
-                SecretFiles.Write(propletFiles[i], ConfigToml.Proplet(provisioned, provisioned.Proplets[i + 1], context.ManagerUrl, now));
+                SecretFiles.Write(propletFiles[i], ConfigToml.Proplet(provisioned, provisioned.Proplets[i], context.ManagerUrl, now));
             }
 
             SecretFiles.Write(passwd, MosquittoFiles.PasswordFile(provisioned));

@@ -65,13 +65,15 @@ public sealed record ManagerOptions
         var qos = s.GetInt(1, 0, 2, "MANAGER_MQTT_QOS");
         var storage = s.GetOrDefault("sqlite", "MANAGER_STORAGE_TYPE").ToLowerInvariant();
         string? postgres = null;
+        // Read whatever the store: a config.toml may carry it for later, and an unread key would count as a typo.
+        var postgresUrl = s.Get("MANAGER_POSTGRES_URL");
         switch (storage)
         {
             case "sqlite":
                 break;
             case "postgres" or "postgresql":
                 storage = "postgres";
-                var url = s.Get("MANAGER_POSTGRES_URL") ?? throw new InvalidSettingException(
+                var url = postgresUrl ?? throw new InvalidSettingException(
                     "MANAGER_POSTGRES_URL", "", "postgres://user:password@host:5432/database (MANAGER_STORAGE_TYPE=postgres needs it)");
                 try
                 {

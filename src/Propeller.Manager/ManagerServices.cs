@@ -29,7 +29,8 @@ public static class ManagerServices
         services.AddSingleton<ITaskStore>(options.PostgresConnection is { } postgres
             ? new PostgresTaskStore(postgres)
             : new SqliteTaskStore(options.SqlitePath));
-        services.AddSingleton<ICredentialStore>(options.PostgresConnection is { } credentialsDatabase
+        // Made by a factory so that the container disposes it (the PostgreSQL store holds a connection pool).
+        services.AddSingleton<ICredentialStore>(_ => options.PostgresConnection is { } credentialsDatabase
             ? new PostgresCredentialStore(credentialsDatabase)
             : new SqliteCredentialStore(options.SqlitePath));
         services.AddSingleton<CredentialRegistry>();

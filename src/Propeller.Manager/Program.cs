@@ -32,7 +32,7 @@ try
     await app.Services.GetRequiredService<ITaskStore>().InitializeAsync(CancellationToken.None);
     await app.Services.GetRequiredService<CredentialRegistry>().LoadAsync(CancellationToken.None);
 }
-catch (System.Data.Common.DbException e)
+catch (Exception e) when (e is System.Data.Common.DbException or FormatException)
 {
     var where = options.StorageType == "postgres" ? "the PostgreSQL server of MANAGER_POSTGRES_URL" : $"the SQLite file {options.SqlitePath} (MANAGER_SQLITE_PATH)";
     Console.Error.WriteLine($"propeller-manager: cannot open the task store, {where}: {e.Message}");

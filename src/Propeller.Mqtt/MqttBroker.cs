@@ -56,6 +56,27 @@ public sealed class MqttBroker : IAsyncDisposable
     /// <summary>QoS 1 messages the session of <paramref name="clientId"/> still owes its client (tests).</summary>
     internal int PendingMessagesFor(string clientId) => _context.Sessions.Find(clientId)?.PendingCount ?? 0;
 
+    /// <summary>
+    /// Closes every connection whose CONNECT <paramref name="mustGo"/> picks, without publishing its will: rights that
+    /// were revoked or newly required take effect on open connections, whose reconnection is then refused.
+    /// </summary>
+    /// <returns>How many connections were closed.</returns>
+    public int DisconnectWhere(Func<MqttConnectRequest, bool> mustGo, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(mustGo);
+        var closed = 0;
+        foreach (var connection in _connections.Keys)
+        {
+            if (connection.Request is { } request && mustGo(request))
+            {
+                connection.Kick(reason, publishWill: false);
+                closed++;
+            }
+        }
+
+        return closed;
+    }
+
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

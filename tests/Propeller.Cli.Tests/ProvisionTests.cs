@@ -41,9 +41,13 @@ public sealed class ProvisionTests : IAsyncLifetime
         Assert.Equal(_manager.BaseAddress.ToString().TrimEnd('/'), Text(cli, "manager_url"));
         Assert.StartsWith("prop_", Text(cli, "api_key"), StringComparison.Ordinal);
 
-        var second = TomlReader.Parse(File.ReadAllText(Path.Combine(Output, "proplet-2.toml")));
-        Assert.Equal(["proplet"], second.Keys);
-        Assert.Equal(summary.GetProperty("proplet_client_ids")[1].GetString(), Text(second.Table("proplet")!, "client_id"));
+        // Each proplet's machine gets a file with its own key only.
+        for (var n = 1; n <= 2; n++)
+        {
+            var own = TomlReader.Parse(File.ReadAllText(Path.Combine(Output, $"proplet-{n}.toml")));
+            Assert.Equal(["proplet"], own.Keys);
+            Assert.Equal(summary.GetProperty("proplet_client_ids")[n - 1].GetString(), Text(own.Table("proplet")!, "client_id"));
+        }
 
         // The keys are in the files only: not on stdout, not in the manager's log.
         foreach (var key in new[] { Text(manager, "client_key"), Text(proplet, "client_key"), Text(cli, "api_key") })
@@ -162,11 +166,15 @@ public sealed class ProvisionTests : IAsyncLifetime
         await using var proplet = PropletProcess.Start(_manager.MqttAddress, "unused", "unused", "unused", Repository.Executable("propeller-wasm"), new Dictionary<string, string?>(noFile) { ["PROPLET_CONFIG_FILE"] = ConfigPath });
         await using var stranger = PropletProcess.Start(_manager.MqttAddress, Text(config.Table("proplet")!, "domain_id"), Text(config.Table("proplet")!, "channel_id"), $"stranger-{Guid.NewGuid():N}", Repository.Executable("propeller-wasm"));
 
-        var run = await CliAsync(ConfigPath, "run", Guests.Path("greet"), "--", "provisioned");
+        // The restarted manager has another port than config.toml's manager_url, so the CLI keeps the file's key to itself.
+        var refused = await CliAsync(ConfigPath, "tasks", "list");
+        Assert.Equal(1, refused.ExitCode);
+        var withKey = new Dictionary<string, string?> { ["PROPELLER_CONFIG_FILE"] = ConfigPath, ["PROPELLER_API_KEY"] = Text(config.Table("cli")!, "api_key") };
+        var run = await RunAsync(withKey, ["run", Guests.Path("greet"), "--", "provisioned"]);
         Assert.True(run.ExitCode == 0, $"{run}\n--- proplet ---\n{proplet.Log}\n--- manager ---\n{_manager.Process.Log}");
         Assert.Contains("arg[1]=provisioned", run.Stdout, StringComparison.Ordinal);
 
-        var proplets = JsonDocument.Parse((await CliAsync(ConfigPath, "proplets", "list")).Stdout).RootElement.GetProperty("proplets");
+        var proplets = JsonDocument.Parse((await RunAsync(withKey, ["proplets", "list"])).Stdout).RootElement.GetProperty("proplets");
         Assert.Equal([propletId], proplets.EnumerateArray().Select(p => p.GetProperty("id").GetString()!).ToArray());
         await stranger.WaitForLogAsync("not authorized", TimeSpan.FromSeconds(30));
     }

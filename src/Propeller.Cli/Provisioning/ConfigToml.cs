@@ -31,7 +31,7 @@ public static class ConfigToml
         return writer.ToString();
     }
 
-    /// <summary>The file for one more proplet (the second and later): only its own [proplet] section.</summary>
+    /// <summary>The file for one proplet's machine: only its own [proplet] section.</summary>
     public static string Proplet(ProvisionResponse provisioned, ClientCredentials proplet, Uri managerUrl, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(provisioned);

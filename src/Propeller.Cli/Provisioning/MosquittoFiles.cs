@@ -64,6 +64,9 @@ public static class MosquittoFiles
         }
 
         text.Append("allow_anonymous false\n");
+        // Without it, one key holder could connect under another client's id and push it off (Mosquitto drops the older
+        // connection); with it, every client's id is its username, as the embedded broker demands.
+        text.Append("use_username_as_clientid true\n");
         text.Append("password_file ").Append(brokerConfigDirectory).Append("/passwd\n");
         text.Append("acl_file ").Append(brokerConfigDirectory).Append("/acl\n");
         return text.ToString();

@@ -28,6 +28,22 @@ public static class SecretFiles
                     "--force replaces it (revoke the keys it held with 'propeller-cli credentials revoke'), or --output-dir writes elsewhere");
             }
         }
+
+        // A write that failed after the manager made the keys would lock its API with keys nobody holds.
+        foreach (var directory in paths.Select(p => Path.GetDirectoryName(Path.GetFullPath(p))!).Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                Directory.CreateDirectory(directory);
+                var probe = Path.Combine(directory, $".propeller-write-test-{Guid.NewGuid():N}");
+                File.WriteAllText(probe, "");
+                File.Delete(probe);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliException($"cannot write to {directory}: {e.Message}", ExitCodes.Failure, "--output-dir names a directory you can write to");
+            }
+        }
     }
 
     public static void Write(string path, string text)

@@ -4,7 +4,8 @@ namespace Propeller.Core.Configuration;
 /// Reads configuration by its environment names. Upstream has two generations of names (legacy
 /// <c>*_DOMAIN_ID/_CLIENT_ID/_CLIENT_KEY</c>, current <c>*_TENANT_ID/_ENTITY_ID/_API_KEY</c>); every
 /// setting is looked up under each of its names in order, and the first non-empty value wins. The
-/// environment wins over the config file: a variable set under any of its names hides the file's value.
+/// environment wins over the config file: a variable set (non-empty) under any of its names hides the file's
+/// value; an empty one counts as unset, as everywhere else.
 /// </summary>
 public sealed class Settings(Func<string, string?> lookup, ConfigFile? file = null)
 {

@@ -14,9 +14,9 @@ public static class CredentialsApi
             .WithSummary("Create a domain and channel (new UUIDs unless named), MQTT credentials for the manager and N proplets, and an API key; the keys are in this answer only")
             .Accepts<ProvisionRequest>("application/json").Produces<ProvisionResponse>(StatusCodes.Status201Created).WithErrors(400, 401);
         app.MapGet("/credentials", List).WithTags("credentials")
-            .WithSummary("The provisioned credentials, without their keys").Produces<CredentialList>().WithErrors(401);
+            .WithSummary("The provisioned credentials, revoked ones included (revoked_at), without their keys").Produces<CredentialList>().WithErrors(401);
         app.MapDelete("/credentials/{id}", DeleteAsync).WithTags("credentials")
-            .WithSummary("Revoke a credential: its key stops working at once").Produces(StatusCodes.Status204NoContent).WithErrors(401, 404);
+            .WithSummary("Revoke a credential: its key stops working at once, and its open MQTT connections are closed").Produces(StatusCodes.Status204NoContent).WithErrors(401, 404);
         return app;
     }
 
@@ -33,13 +33,13 @@ public static class CredentialsApi
     private static IResult List(CredentialRegistry registry)
     {
         var list = registry.All
-            .Select(c => new CredentialInfo(c.Id, CredentialKinds.Name(c.Kind), c.DomainId, c.ChannelId, c.CreatedAt))
+            .Select(c => new CredentialInfo(c.Id, CredentialKinds.Name(c.Kind), c.DomainId, c.ChannelId, c.CreatedAt, c.RevokedAt))
             .ToList();
         return TypedResults.Json(new CredentialList(list.Count, list), PropellerJsonContext.Default.CredentialList);
     }
 
     private static async Task<IResult> DeleteAsync(string id, CredentialRegistry registry, CancellationToken ct) =>
-        await registry.RemoveAsync(id, ct)
+        await registry.RevokeAsync(id, ct)
             ? TypedResults.NoContent()
-            : throw ApiError.NotFound($"no credential '{(id.Length > 80 ? id[..80] + "…" : id)}'; GET /credentials lists them");
+            : throw ApiError.NotFound($"no credential '{(id.Length > 80 ? id[..80] + "…" : id)}' that is not revoked already; GET /credentials lists them");
 }

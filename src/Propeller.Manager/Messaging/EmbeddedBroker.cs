@@ -9,7 +9,7 @@ namespace Propeller.Manager.Messaging;
 /// The MQTT broker the manager hosts when no external one is configured (MANAGER_MQTT_ADDRESS unset),
 /// so that one process is all a laptop needs. Started before anything that connects to it.
 /// </summary>
-public sealed class EmbeddedBroker(ManagerOptions options, BrokerAccessPolicy access, ILogger<MqttBroker> brokerLogger, ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
+public sealed class EmbeddedBroker(ManagerOptions options, BrokerAccessPolicy access, CredentialRegistry credentials, ILogger<MqttBroker> brokerLogger, ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
 {
     private MqttBroker? _broker;
 
@@ -43,6 +43,7 @@ public sealed class EmbeddedBroker(ManagerOptions options, BrokerAccessPolicy ac
             },
             brokerLogger);
         await _broker.StartAsync(cancellationToken);
+        credentials.Changed += CloseConnectionsWithoutRights;
         var bound = _broker.LocalEndPoint;
         Endpoint = new IPEndPoint(address.Equals(IPAddress.Any) ? IPAddress.Loopback : address, bound.Port);
         logger.LogInformation("Embedded MQTT broker listening on {endpoint} (set MANAGER_MQTT_ADDRESS to use an external broker)", bound);
@@ -60,9 +61,20 @@ public sealed class EmbeddedBroker(ManagerOptions options, BrokerAccessPolicy ac
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        credentials.Changed -= CloseConnectionsWithoutRights;
         if (_broker is not null)
         {
             await _broker.StopAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>After a revocation (or a provisioning of this very channel), whoever would now be refused is disconnected.</summary>
+    private void CloseConnectionsWithoutRights()
+    {
+        var closed = _broker?.DisconnectWhere(request => !access.Authenticate(request), "its credentials were revoked or are now required") ?? 0;
+        if (closed > 0)
+        {
+            logger.LogWarning("Closed {count} MQTT connections whose credentials were revoked or are now required", closed);
         }
     }
 

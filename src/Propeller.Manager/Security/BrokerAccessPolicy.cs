@@ -7,10 +7,12 @@ namespace Propeller.Manager.Security;
 /// <summary>
 /// Who may do what on the embedded broker. Until someone is provisioned for the manager's channel the
 /// broker is open (a laptop's <c>make run</c>; it listens on loopback unless told otherwise). From then on:
-/// a CONNECT needs a provisioned client id and key (username = client id, password = key); a proplet may
-/// publish only its own create/alive/running/results, with its own id as <c>proplet_id</c>, and subscribe
-/// only to the manager's control topics; a manager credential may use the whole channel.
-/// Rights are checked against the registry on every packet, so a revoked key stops working at once.
+/// a CONNECT needs a provisioned proplet's client id and key (username = client id, password = key); a
+/// proplet may publish only its own create/alive/running/results, with its own id as <c>proplet_id</c> and not
+/// retained, and subscribe only to the manager's control topics. Manager credentials are for an external
+/// broker: here the manager has its own connection, and no one else may take its place.
+/// Rights are checked against the registry on every packet; <see cref="EmbeddedBroker"/> also closes the
+/// connections a revocation leaves without rights.
 /// </summary>
 public sealed class BrokerAccessPolicy
 {
@@ -42,12 +44,8 @@ public sealed class BrokerAccessPolicy
             return true;
         }
 
-        return Identify(request) switch
-        {
-            { Kind: CredentialKind.Manager } => IsOnChannel(message.Topic),
-            { Kind: CredentialKind.Proplet } proplet => IsPropletTopic(message.Topic) && NamesProplet(message.Payload, proplet.Id),
-            _ => false,
-        };
+        // A retained message would be replayed to the manager long after its sender was revoked.
+        return Identify(request) is { } proplet && !message.Retain && IsPropletTopic(message.Topic) && NamesProplet(message.Payload, proplet.Id);
     }
 
     public bool MaySubscribe(MqttConnectRequest request, string filter)
@@ -57,17 +55,14 @@ public sealed class BrokerAccessPolicy
             return true;
         }
 
-        return Identify(request) switch
-        {
-            { Kind: CredentialKind.Manager } => IsOnChannel(filter),
-            { Kind: CredentialKind.Proplet } => filter == _topics.ManagerAll || filter == _topics.ManagerStart || filter == _topics.ManagerStop || filter == _topics.ManagerDiscover,
-            _ => false,
-        };
+        return Identify(request) is not null
+            && (filter == _topics.ManagerAll || filter == _topics.ManagerStart || filter == _topics.ManagerStop || filter == _topics.ManagerDiscover);
     }
 
     private bool IsOwnConnection(MqttConnectRequest request) =>
         request.ClientId == _options.ClientId && request.Password is { } password && SecretKey.Matches(password, _ownPasswordHash);
 
+    /// <summary>The proplet credential the request proves, or null.</summary>
     private Credential? Identify(MqttConnectRequest request)
     {
         // SuperMQ's convention, which upstream proplets follow: the username is the client id.
@@ -77,10 +72,8 @@ public sealed class BrokerAccessPolicy
         }
 
         var credential = _registry.VerifyMqtt(request.ClientId, request.Password);
-        return credential is not null && credential.DomainId == _options.DomainId && credential.ChannelId == _options.ChannelId ? credential : null;
+        return credential is { Kind: CredentialKind.Proplet } && credential.DomainId == _options.DomainId && credential.ChannelId == _options.ChannelId ? credential : null;
     }
-
-    private bool IsOnChannel(string topicOrFilter) => topicOrFilter.StartsWith(_topics.Base + "/", StringComparison.Ordinal);
 
     private bool IsPropletTopic(string topic) =>
         topic == _topics.PropletCreate || topic == _topics.PropletAlive || topic == _topics.PropletResults || topic == _topics.PropletRunning;

@@ -8,7 +8,7 @@ namespace Propeller.Manager.Security;
 /// request answer without a database round trip; changes go to the store first, then here.
 /// API keys come from provisioning (stored) and from MANAGER_API_KEYS (never stored).
 /// </summary>
-public sealed class CredentialRegistry(ICredentialStore store, ManagerOptions options, ILogger<CredentialRegistry> logger)
+public sealed class CredentialRegistry(ICredentialStore store, ManagerOptions options, TimeProvider clock, ILogger<CredentialRegistry> logger)
 {
     private readonly FrozenSet<string> _configuredApiKeyHashes = options.ApiKeys.Select(SecretKey.Hash).ToFrozenSet(StringComparer.Ordinal);
     private readonly SemaphoreSlim _writes = new(1, 1);
@@ -20,8 +20,8 @@ public sealed class CredentialRegistry(ICredentialStore store, ManagerOptions op
     public IReadOnlyList<Credential> All => _snapshot.All;
 
     /// <summary>
-    /// True once MANAGER_API_KEYS is set or anything was provisioned: then every route but /health needs a key.
-    /// Revoking the last API key does not open the API again (MANAGER_API_KEYS lets its owner back in).
+    /// True once MANAGER_API_KEYS is set or anything was ever provisioned: then every route but /health needs a key.
+    /// Revoked credentials count, so revoking keys never opens the API again (MANAGER_API_KEYS lets its owner back in).
     /// </summary>
     public bool ApiKeysRequired => _configuredApiKeyHashes.Count > 0 || _snapshot.All.Count > 0;
 
@@ -48,14 +48,18 @@ public sealed class CredentialRegistry(ICredentialStore store, ManagerOptions op
         Changed?.Invoke();
     }
 
-    public async Task<bool> RemoveAsync(string id, CancellationToken cancellationToken)
+    public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken)
     {
         bool removed;
         await _writes.WaitAsync(cancellationToken);
         try
         {
-            removed = await store.DeleteAsync(id, cancellationToken);
-            _snapshot = new Snapshot([.. _snapshot.All.Where(c => c.Id != id)]);
+            var at = clock.GetUtcNow().UtcDateTime;
+            removed = await store.RevokeAsync(id, at, cancellationToken);
+            if (removed)
+            {
+                _snapshot = new Snapshot([.. _snapshot.All.Select(c => c.Id == id ? c with { RevokedAt = at } : c)]);
+            }
         }
         finally
         {
@@ -87,7 +91,7 @@ public sealed class CredentialRegistry(ICredentialStore store, ManagerOptions op
         return SecretKey.Matches(key, credential.KeyHash) ? credential : null;
     }
 
-    /// <summary>Whether anyone was provisioned for MQTT on this domain and channel: from then on its broker admits no one without a key.</summary>
+    /// <summary>Whether anyone was ever provisioned for MQTT on this domain and channel (revoked or not): from then on its broker admits no one without a key.</summary>
     public bool HasMqttCredentials(string domainId, string channelId) => _snapshot.MqttChannels.Contains((domainId, channelId));
 
     private sealed class Snapshot
@@ -97,13 +101,15 @@ public sealed class CredentialRegistry(ICredentialStore store, ManagerOptions op
         public Snapshot(IReadOnlyList<Credential> all)
         {
             All = all;
-            ById = all.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
-            ApiKeyHashes = all.Where(c => c.Kind == CredentialKind.Api).Select(c => c.KeyHash).ToFrozenSet(StringComparer.Ordinal);
+            var valid = all.Where(c => c.RevokedAt is null).ToList();
+            ById = valid.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
+            ApiKeyHashes = valid.Where(c => c.Kind == CredentialKind.Api).Select(c => c.KeyHash).ToFrozenSet(StringComparer.Ordinal);
             MqttChannels = all.Where(c => c.Kind != CredentialKind.Api).Select(c => (c.DomainId, c.ChannelId)).ToFrozenSet();
         }
 
         public IReadOnlyList<Credential> All { get; }
 
+        /// <summary>The credentials that are not revoked.</summary>
         public FrozenDictionary<string, Credential> ById { get; }
 
         public FrozenSet<string> ApiKeyHashes { get; }

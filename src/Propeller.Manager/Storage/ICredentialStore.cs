@@ -12,5 +12,6 @@ public interface ICredentialStore
 
     Task<IReadOnlyList<Credential>> ListAsync(CancellationToken cancellationToken);
 
-    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
+    /// <summary>Marks it revoked (rows are never deleted); false when there is no such credential or it was revoked already.</summary>
+    Task<bool> RevokeAsync(string id, DateTime at, CancellationToken cancellationToken);
 }

@@ -17,7 +17,8 @@ public sealed class PostgresCredentialStore(string connectionString) : ICredenti
                 domain_id  text NOT NULL,
                 channel_id text NOT NULL,
                 key_hash   text NOT NULL,
-                created_at bigint NOT NULL
+                created_at bigint NOT NULL,
+                revoked_at bigint
             );
             """);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -45,21 +46,22 @@ public sealed class PostgresCredentialStore(string connectionString) : ICredenti
 
     public async Task<IReadOnlyList<Credential>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand("SELECT id, kind, domain_id, channel_id, key_hash, created_at FROM credentials ORDER BY created_at, id");
+        await using var command = _dataSource.CreateCommand("SELECT id, kind, domain_id, channel_id, key_hash, created_at, revoked_at FROM credentials ORDER BY created_at, id");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var list = new List<Credential>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            list.Add(new Credential(reader.GetString(0), CredentialKinds.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4), new DateTime(reader.GetInt64(5), DateTimeKind.Utc)));
+            list.Add(new Credential(reader.GetString(0), CredentialKinds.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4), new DateTime(reader.GetInt64(5), DateTimeKind.Utc), reader.IsDBNull(6) ? null : new DateTime(reader.GetInt64(6), DateTimeKind.Utc)));
         }
 
         return list;
     }
 
-    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    public async Task<bool> RevokeAsync(string id, DateTime at, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand("DELETE FROM credentials WHERE id = $1");
+        await using var command = _dataSource.CreateCommand("UPDATE credentials SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL");
         command.Parameters.AddWithValue(id);
+        command.Parameters.AddWithValue(at.Ticks);
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 

@@ -31,7 +31,8 @@ public sealed class SqliteCredentialStore(string path) : ICredentialStore
                 domain_id  TEXT NOT NULL,
                 channel_id TEXT NOT NULL,
                 key_hash   TEXT NOT NULL,
-                created_at INTEGER NOT NULL
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER
             );
             """;
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -62,23 +63,24 @@ public sealed class SqliteCredentialStore(string path) : ICredentialStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, kind, domain_id, channel_id, key_hash, created_at FROM credentials ORDER BY created_at, id";
+        command.CommandText = "SELECT id, kind, domain_id, channel_id, key_hash, created_at, revoked_at FROM credentials ORDER BY created_at, id";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var list = new List<Credential>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            list.Add(new Credential(reader.GetString(0), CredentialKinds.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4), new DateTime(reader.GetInt64(5), DateTimeKind.Utc)));
+            list.Add(new Credential(reader.GetString(0), CredentialKinds.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4), new DateTime(reader.GetInt64(5), DateTimeKind.Utc), reader.IsDBNull(6) ? null : new DateTime(reader.GetInt64(6), DateTimeKind.Utc)));
         }
 
         return list;
     }
 
-    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    public async Task<bool> RevokeAsync(string id, DateTime at, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM credentials WHERE id = $id";
+        command.CommandText = "UPDATE credentials SET revoked_at = $at WHERE id = $id AND revoked_at IS NULL";
         command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$at", at.Ticks);
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 

@@ -82,6 +82,9 @@ internal sealed class BrokerConnection
         }
     }
 
+    /// <summary>What the client presented in its CONNECT; null until it was accepted.</summary>
+    public MqttConnectRequest? Request => _request;
+
     /// <summary>Asks the connection to close from outside (take-over, overflow, broker shutdown).</summary>
     public void Kick(string reason, bool publishWill)
     {

@@ -119,32 +119,67 @@ public sealed class EmbeddedBrokerAccessTests : IAsyncLifetime
             await intruder.PublishAsync(new MqttApplicationMessage(_topics.PropletResults, Encoding.UTF8.GetBytes(payload), MqttQos.AtLeastOnce));
         }
 
+        // Its own result, retained, would be replayed to the manager after any revocation: refused too.
+        var retained = $$"""{"task_id": "{{id}}", "proplet_id": "{{Proplet2}}", "results": "retained"}""";
+        await intruder.PublishAsync(new MqttApplicationMessage(_topics.PropletResults, Encoding.UTF8.GetBytes(retained), MqttQos.AtLeastOnce, Retain: true));
+
         var ended = await TaskCalls.WaitForEndAsync(_manager.Http, id, "the real result arrives after 2 s");
         Assert.Equal(3, ended.GetProperty("state").GetInt32());
         Assert.Equal("started\nwoke up\n", ended.GetProperty("results").GetString());
         var denials = _manager.Process.Log.Split('\n').Where(line => line.Contains($"is not authorized to publish to {_topics.PropletResults}", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, denials.Count);
+        Assert.Equal(3, denials.Count);
         Assert.All(denials, line => Assert.Contains(Proplet2, line, StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task A_revoked_key_no_longer_connects()
+    public async Task A_revoked_key_is_disconnected_and_no_longer_connects_and_the_channel_stays_closed()
     {
-        await using (var before = Client(Proplet2, Proplet2, Proplet2Key))
+        await using var connected = Client(Proplet2, Proplet2, Proplet2Key);
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connected.ConnectionChanged += up =>
         {
-            await before.ConnectAsync();
-        }
+            if (!up)
+            {
+                lost.TrySetResult();
+            }
+        };
+        await connected.ConnectAsync();
+        await connected.SubscribeAsync(_topics.ManagerAll, MqttQos.AtLeastOnce);
 
         using (var revoke = await _manager.Http.DeleteAsync(new Uri($"/credentials/{Proplet2}", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
         }
 
+        // Its open connection is closed (it would otherwise go on receiving every proplet's start), and it cannot come back.
+        await lost.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await using var after = Client(Proplet2, Proplet2, Proplet2Key);
         await Assert.ThrowsAsync<MqttConnectionException>(() => after.ConnectAsync());
         var listed = await _manager.Http.GetFromJsonAsync<JsonElement>(new Uri("/credentials", UriKind.Relative));
-        Assert.DoesNotContain(listed.GetProperty("credentials").EnumerateArray(), c => c.GetProperty("id").GetString() == Proplet2);
-        Assert.Equal(3, listed.GetProperty("total").GetInt32());
+        var revoked = Assert.Single(listed.GetProperty("credentials").EnumerateArray(), c => c.GetProperty("id").GetString() == Proplet2);
+        Assert.True(revoked.TryGetProperty("revoked_at", out _), revoked.ToString());
+        using (var again = await _manager.Http.DeleteAsync(new Uri($"/credentials/{Proplet2}", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        }
+
+        // Revoking every proplet leaves the channel closed: no anonymous client gets in.
+        using (var revokeFirst = await _manager.Http.DeleteAsync(new Uri($"/credentials/{Proplet1}", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revokeFirst.StatusCode);
+        }
+
+        await using var anonymous = Client($"anonymous-{Guid.NewGuid():N}", null, null);
+        await Assert.ThrowsAsync<MqttConnectionException>(() => anonymous.ConnectAsync());
+    }
+
+    [Fact]
+    public async Task The_manager_credential_cannot_stand_in_for_the_manager_on_its_embedded_broker()
+    {
+        var manager = _provisioned.GetProperty("manager");
+        var id = manager.GetProperty("client_id").GetString()!;
+        await using var impostor = Client(id, id, manager.GetProperty("client_key").GetString());
+        await Assert.ThrowsAsync<MqttConnectionException>(() => impostor.ConnectAsync());
     }
 
     private MqttClient Client(string clientId, string? username, string? password) =>

@@ -35,7 +35,7 @@ public sealed class MosquittoProvisionTests : IDisposable
 
         // The include file provision wrote names the broker container's paths; here they are the output directory.
         var include = await File.ReadAllLinesAsync(Path.Combine(output, "mosquitto", "conf.d", "propeller.conf"));
-        Assert.Equal(["allow_anonymous false", "password_file /mosquitto/config/passwd", "acl_file /mosquitto/config/acl"], include.Where(l => !l.StartsWith('#')).ToArray());
+        Assert.Equal(["allow_anonymous false", "use_username_as_clientid true", "password_file /mosquitto/config/passwd", "acl_file /mosquitto/config/acl"], include.Where(l => !l.StartsWith('#')).ToArray());
         var brokerConfig = include.Where(l => !l.StartsWith('#')).Select(l => l.Replace("/mosquitto/config", Path.Combine(output, "mosquitto"), StringComparison.Ordinal)).ToList();
         // The files are readable by their owner only (0600). Started as root, Mosquitto would drop to its own user and
         // could not read them (compose's broker gets them chowned, docs/deployment.md); as another user it stays that user.
@@ -47,14 +47,14 @@ public sealed class MosquittoProvisionTests : IDisposable
         var config = TomlReader.Parse(await File.ReadAllTextAsync(configPath));
         var manager = config.Table("manager")!;
         var proplet = config.Table("proplet")!;
-        await using var second = await ManagerProcess.StartAsync(_directory, externalMqttAddress: address, databasePath: database, extraEnvironment: new Dictionary<string, string?>
+        var second = await ManagerProcess.StartAsync(_directory, externalMqttAddress: address, databasePath: database, extraEnvironment: new Dictionary<string, string?>
         {
             ["MANAGER_CONFIG_FILE"] = configPath,
             ["MANAGER_DOMAIN_ID"] = null,
             ["MANAGER_CHANNEL_ID"] = null,
         });
         second.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Text(config.Table("cli")!, "api_key"));
-        await using var worker = PropletProcess.Start(address, "unused", "unused", "unused", Repository.NodeWasiRuntime, new Dictionary<string, string?>
+        var worker = PropletProcess.Start(address, "unused", "unused", "unused", Repository.NodeWasiRuntime, new Dictionary<string, string?>
         {
             ["PROPLET_CONFIG_FILE"] = configPath,
             ["PROPLET_DOMAIN_ID"] = null,
@@ -63,9 +63,18 @@ public sealed class MosquittoProvisionTests : IDisposable
         });
         await second.WaitForAlivePropletAsync(Text(proplet, "client_id"), TimeSpan.FromSeconds(30));
 
-        var done = await TaskCalls.RunAsync(second.Http, """{"name": "through-provisioned-mosquitto", "inputs": ["acl"]}""", Repository.Guest("greet"), "through mosquitto with credentials");
-        Assert.Equal(3, done.GetProperty("state").GetInt32());
-        Assert.Contains("arg[1]=acl\n", done.GetProperty("results").GetString(), StringComparison.Ordinal);
+        try
+        {
+            var done = await TaskCalls.RunAsync(second.Http, """{"name": "through-provisioned-mosquitto", "inputs": ["acl"]}""", Repository.Guest("greet"), "through mosquitto with credentials");
+            Assert.Equal(3, done.GetProperty("state").GetInt32());
+            Assert.Contains("arg[1]=acl\n", done.GetProperty("results").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            // Gone before the checks below: with use_username_as_clientid their identities' clients would take their places.
+            await worker.DisposeAsync();
+            await second.DisposeAsync();
+        }
 
         // Nobody else connects.
         await using (var anonymous = new MqttClient(new MqttClientOptions { Host = "127.0.0.1", Port = mosquitto.Port, ClientId = $"anonymous-{Guid.NewGuid():N}" }))
@@ -81,7 +90,7 @@ public sealed class MosquittoProvisionTests : IDisposable
         {
             Host = "127.0.0.1", Port = mosquitto.Port, ClientId = Text(manager, "client_id") + "-observer", Username = Text(manager, "client_id"), Password = Text(manager, "client_key"),
         });
-        // Mosquitto ties an ACL to the username, so a second connection with the manager's username observes with its rights.
+        // The manager's identity, now that the manager is gone, observes the channel with its rights.
         observer.MessageHandler = (message, _) =>
         {
             lock (seen)
