@@ -214,6 +214,36 @@ public sealed class BadInputTests(ManagerOnly stack) : IClassFixture<ManagerOnly
         Assert.Equal(HttpStatusCode.NotFound, status);
     }
 
+    [Theory]
+    [InlineData("GET", "/nothing.json", null, HttpStatusCode.NotFound, "no such route")]
+    [InlineData("OPTIONS", "/%2500", null, HttpStatusCode.NotFound, "no such route")]
+    [InlineData("PUT", "/openapi/v1.json", null, HttpStatusCode.MethodNotAllowed, "PUT is not allowed on /openapi/v1.json; use GET")]
+    [InlineData("PATCH", "/tasks", null, HttpStatusCode.MethodNotAllowed, "PATCH is not allowed on /tasks; use GET or POST")]
+    [InlineData("HEAD", "/health", null, HttpStatusCode.MethodNotAllowed, null)]
+    [InlineData("POST", "/tasks", "text/plain", HttpStatusCode.UnsupportedMediaType, "POST /tasks takes Content-Type application/json, not Content-Type text/plain")]
+    [InlineData("POST", "/tasks", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType, "with curl add -H \"Content-Type: application/json\"")]
+    public async Task A_request_no_route_takes_says_whether_the_path_method_or_content_type_is_wrong(string method, string path, string? contentType, HttpStatusCode expected, string? message)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
+        if (contentType is not null)
+        {
+            request.Content = new StringContent("""{"name": "x"}""", Encoding.UTF8, contentType);
+        }
+
+        using var response = await Http.SendAsync(request);
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.MethodNotAllowed)
+        {
+            Assert.NotEmpty(response.Content.Headers.Allow);
+        }
+
+        if (message is not null)
+        {
+            var (_, error) = await TaskCalls.ErrorOf(Task.FromResult(response));
+            Assert.Contains(message, error, StringComparison.Ordinal);
+        }
+    }
+
     private async Task<string> NewTaskAsync() =>
         (await TaskCalls.CreateAsync(Http, """{"name": "bad-input"}""")).GetProperty("id").GetString()!;
 
