@@ -32,11 +32,30 @@ public sealed class BadInputTests(ManagerOnly stack) : IClassFixture<ManagerOnly
     [InlineData("{\"name\": \"x\", \"cli_args\": [null]}", "cli_args[0] is null")]
     [InlineData("{\"name\": \"x\", \"env\": {\"A=B\": \"1\"}}", "env key 'A=B' is not a valid variable name")]
     [InlineData("{\"name\": \"x\", \"file\": \"aGVsbG8=\"}", "file: the file is not a WebAssembly module")]
+    [InlineData("{\"name\": \"x\", \"inputs\": [\"\\ud800\"]}", "inputs[0] is not valid text")]
+    [InlineData("{\"name\": \"x\", \"inputs\": [1, \"a\\udc00b\"]}", "inputs[1] is not valid text")]
+    [InlineData("{\"name\": \"x\", \"timeout\": \"\\ud83d\"}", "timeout is not valid text")]
     public async Task A_bad_create_body_is_a_400_naming_the_problem(string body, string expected)
     {
         var (status, error) = await TaskCalls.ErrorOf(Http.PostAsync(new Uri("/tasks", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json")));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("inputs", "[\"a\u00FFb\"]", "inputs[0] is not valid text")]
+    [InlineData("timeout", "\"3\u00ED\u00A0\u0080s\"", "timeout is not valid text")]
+    public async Task Bytes_that_are_not_utf8_in_a_free_form_value_are_a_400(string field, string value, string expected)
+    {
+        // Latin-1 keeps each \u00NN as one byte: the body is the JSON text with bytes that are not UTF-8 inside a string.
+        var body = System.Text.Encoding.Latin1.GetBytes($"{{\"name\": \"x\", \"{field}\": {value}}}");
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var (status, error) = await TaskCalls.ErrorOf(Http.PostAsync(new Uri("/tasks", UriKind.Relative), content));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
     }
 
     [Fact]

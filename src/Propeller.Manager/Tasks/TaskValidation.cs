@@ -32,7 +32,7 @@ public static class TaskValidation
         {
             JsonValueKind.Number => value.TryGetDouble(out var seconds) && Core.Configuration.Duration.TryParse(
                 seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), out duration),
-            JsonValueKind.String => Core.Configuration.Duration.TryParse(value.GetString(), out duration),
+            JsonValueKind.String => Core.Configuration.Duration.TryParse(TextOf(value, "timeout"), out duration),
             _ => false,
         };
         if (!readable)
@@ -97,7 +97,7 @@ public static class TaskValidation
 
                 if (kind == JsonValueKind.String)
                 {
-                    CheckText($"inputs[{i}]", inputs[i].GetString());
+                    CheckText($"inputs[{i}]", TextOf(inputs[i], $"inputs[{i}]"));
                 }
             }
         }
@@ -134,6 +134,22 @@ public static class TaskValidation
         if (request.PropletId is { } propletId && (propletId.Length > MaxNameLength || propletId.Any(char.IsControl)))
         {
             throw ApiError.BadRequest("proplet_id must be a proplet's id as GET /proplets lists it");
+        }
+    }
+
+    /// <summary>
+    /// A JSON string's text. The parser keeps strings of free-form values (inputs, timeout) unread, so an unpaired
+    /// surrogate escape (<c>"\ud800"</c>) or bytes that are not UTF-8 surface only here: the client's mistake.
+    /// </summary>
+    private static string? TextOf(JsonElement value, string field)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            throw ApiError.BadRequest($"{field} is not valid text: it holds bytes that are not UTF-8 or an unpaired surrogate escape such as \\ud800; send UTF-8 JSON");
         }
     }
 
