@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Net;
 using System.Text;
@@ -130,6 +131,28 @@ public sealed class BadInputTests(ManagerOnly stack) : IClassFixture<ManagerOnly
         broken.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=x");
         (status, _) = await TaskCalls.ErrorOf(Http.PutAsync(new Uri($"/tasks/{id}/upload", UriKind.Relative), broken));
         Assert.Equal(HttpStatusCode.BadRequest, status);
+    }
+
+    [Theory]
+    [InlineData("many parts", 1100, 0)]
+    [InlineData("a long preamble", 1, 20_000)]
+    public async Task A_small_upload_shaped_unlike_a_form_is_a_400_not_a_413(string what, int parts, int preambleLength)
+    {
+        var id = await NewTaskAsync();
+        var body = new StringBuilder(new string('p', preambleLength));
+        for (var i = 0; i < parts; i++)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"--x\r\nContent-Disposition: form-data; name=\"k{i}\"\r\n\r\nv\r\n");
+        }
+
+        var content = new StringContent(body.Append("--x--\r\n").ToString(), Encoding.UTF8);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=x");
+
+        var (status, error) = await TaskCalls.ErrorOf(Http.PutAsync(new Uri($"/tasks/{id}/upload", UriKind.Relative), content));
+
+        Assert.True(status == HttpStatusCode.BadRequest, $"{what}: {(int)status} {error}");
+        Assert.StartsWith("the multipart body is malformed", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("MANAGER_MAX_UPLOAD_MB", error, StringComparison.Ordinal);
     }
 
     [Theory]
