@@ -205,6 +205,8 @@ public sealed class BadInputTests(ManagerOnly stack) : IClassFixture<ManagerOnly
     [InlineData("/tasks?offset=-1", "offset='-1' is not valid")]
     [InlineData("/tasks?offset=abc", "offset='abc' is not valid")]
     [InlineData("/tasks?state=sleeping", "state='sleeping' is not a task state")]
+    [InlineData("/tasks?state=pending,completed", "state='pending,completed' is not a task state")]
+    [InlineData("/tasks?state=running,%20failed", "state='running, failed' is not a task state")]
     [InlineData("/proplets?status=zombie", "status='zombie' is not valid")]
     public async Task Bad_query_parameters_are_400(string url, string expected)
     {
