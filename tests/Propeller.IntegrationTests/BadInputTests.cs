@@ -46,6 +46,8 @@ public sealed class BadInputTests(ManagerOnly stack) : IClassFixture<ManagerOnly
     [Theory]
     [InlineData("inputs", "[\"a\u00FFb\"]", "inputs[0] is not valid text")]
     [InlineData("timeout", "\"3\u00ED\u00A0\u0080s\"", "timeout is not valid text")]
+    [InlineData("timeout", "{\"a\": \"\u00FF\"}", "timeout (a JSON object holding bytes that are not UTF-8) is not a duration")]
+    [InlineData("timeout", "[\"\u00C3\u0028\", 1]", "timeout (a JSON array holding bytes that are not UTF-8) is not a duration")]
     public async Task Bytes_that_are_not_utf8_in_a_free_form_value_are_a_400(string field, string value, string expected)
     {
         // Latin-1 keeps each \u00NN as one byte: the body is the JSON text with bytes that are not UTF-8 inside a string.
