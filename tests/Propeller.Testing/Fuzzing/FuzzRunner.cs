@@ -38,7 +38,15 @@ public static class FuzzRunner
         var checkedProperty = Prop.ForAll(Arb.From(inputs), (T input) =>
         {
             Interlocked.Increment(ref tried);
-            body(input);
+            try
+            {
+                body(input);
+            }
+            catch (Exception e)
+            {
+                // FsCheck prints the input its own way, cut short; this names it as the test's records describe themselves.
+                throw new FuzzPropertyException($"input {tried}: {input}\n{e.GetType().Name}: {e.Message}", e);
+            }
         });
         var config = Config.QuickThrowOnFailure
             .WithMaxTest(count * Scale)
