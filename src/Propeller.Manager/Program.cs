@@ -47,7 +47,7 @@ app.MapHealthApi();
 app.MapCredentialsApi();
 app.MapOpenApi();
 app.MapMetricsApi();
-app.MapFallback(() => ErrorHandling.Error(StatusCodes.Status404NotFound, "no such route; see docs/api.md or GET /openapi/v1.json for the routes")).ExcludeFromDescription();
+app.MapUnmatchedRequests();
 
 try
 {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Net;
 using System.Text;
@@ -32,11 +33,32 @@ public sealed class BadInputTests(ManagerOnly stack) : IClassFixture<ManagerOnly
     [InlineData("{\"name\": \"x\", \"cli_args\": [null]}", "cli_args[0] is null")]
     [InlineData("{\"name\": \"x\", \"env\": {\"A=B\": \"1\"}}", "env key 'A=B' is not a valid variable name")]
     [InlineData("{\"name\": \"x\", \"file\": \"aGVsbG8=\"}", "file: the file is not a WebAssembly module")]
+    [InlineData("{\"name\": \"x\", \"inputs\": [\"\\ud800\"]}", "inputs[0] is not valid text")]
+    [InlineData("{\"name\": \"x\", \"inputs\": [1, \"a\\udc00b\"]}", "inputs[1] is not valid text")]
+    [InlineData("{\"name\": \"x\", \"timeout\": \"\\ud83d\"}", "timeout is not valid text")]
     public async Task A_bad_create_body_is_a_400_naming_the_problem(string body, string expected)
     {
         var (status, error) = await TaskCalls.ErrorOf(Http.PostAsync(new Uri("/tasks", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json")));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("inputs", "[\"a\u00FFb\"]", "inputs[0] is not valid text")]
+    [InlineData("timeout", "\"3\u00ED\u00A0\u0080s\"", "timeout is not valid text")]
+    [InlineData("timeout", "{\"a\": \"\u00FF\"}", "timeout (a JSON object holding bytes that are not UTF-8) is not a duration")]
+    [InlineData("timeout", "[\"\u00C3\u0028\", 1]", "timeout (a JSON array holding bytes that are not UTF-8) is not a duration")]
+    public async Task Bytes_that_are_not_utf8_in_a_free_form_value_are_a_400(string field, string value, string expected)
+    {
+        // Latin-1 keeps each \u00NN as one byte: the body is the JSON text with bytes that are not UTF-8 inside a string.
+        var body = System.Text.Encoding.Latin1.GetBytes($"{{\"name\": \"x\", \"{field}\": {value}}}");
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var (status, error) = await TaskCalls.ErrorOf(Http.PostAsync(new Uri("/tasks", UriKind.Relative), content));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,6 +136,28 @@ public sealed class BadInputTests(ManagerOnly stack) : IClassFixture<ManagerOnly
     }
 
     [Theory]
+    [InlineData("many parts", 1100, 0)]
+    [InlineData("a long preamble", 1, 20_000)]
+    public async Task A_small_upload_shaped_unlike_a_form_is_a_400_not_a_413(string what, int parts, int preambleLength)
+    {
+        var id = await NewTaskAsync();
+        var body = new StringBuilder(new string('p', preambleLength));
+        for (var i = 0; i < parts; i++)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"--x\r\nContent-Disposition: form-data; name=\"k{i}\"\r\n\r\nv\r\n");
+        }
+
+        var content = new StringContent(body.Append("--x--\r\n").ToString(), Encoding.UTF8);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=x");
+
+        var (status, error) = await TaskCalls.ErrorOf(Http.PutAsync(new Uri($"/tasks/{id}/upload", UriKind.Relative), content));
+
+        Assert.True(status == HttpStatusCode.BadRequest, $"{what}: {(int)status} {error}");
+        Assert.StartsWith("the multipart body is malformed", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("MANAGER_MAX_UPLOAD_MB", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(1536 * 1024)] // beyond the multipart limit (MANAGER_MAX_UPLOAD_MB=1)
     [InlineData(3 * 1024 * 1024)] // beyond the whole request's limit
     public async Task An_oversized_upload_is_413(int size)
@@ -163,6 +207,8 @@ public sealed class BadInputTests(ManagerOnly stack) : IClassFixture<ManagerOnly
     [InlineData("/tasks?offset=-1", "offset='-1' is not valid")]
     [InlineData("/tasks?offset=abc", "offset='abc' is not valid")]
     [InlineData("/tasks?state=sleeping", "state='sleeping' is not a task state")]
+    [InlineData("/tasks?state=pending,completed", "state='pending,completed' is not a task state")]
+    [InlineData("/tasks?state=running,%20failed", "state='running, failed' is not a task state")]
     [InlineData("/proplets?status=zombie", "status='zombie' is not valid")]
     public async Task Bad_query_parameters_are_400(string url, string expected)
     {
@@ -212,6 +258,36 @@ public sealed class BadInputTests(ManagerOnly stack) : IClassFixture<ManagerOnly
 
         var (status, _) = await TaskCalls.ErrorOf(Http.GetAsync(new Uri("/nothing/here", UriKind.Relative)));
         Assert.Equal(HttpStatusCode.NotFound, status);
+    }
+
+    [Theory]
+    [InlineData("GET", "/nothing.json", null, HttpStatusCode.NotFound, "no such route")]
+    [InlineData("OPTIONS", "/%2500", null, HttpStatusCode.NotFound, "no such route")]
+    [InlineData("PUT", "/openapi/v1.json", null, HttpStatusCode.MethodNotAllowed, "PUT is not allowed on /openapi/v1.json; use GET")]
+    [InlineData("PATCH", "/tasks", null, HttpStatusCode.MethodNotAllowed, "PATCH is not allowed on /tasks; use GET or POST")]
+    [InlineData("HEAD", "/health", null, HttpStatusCode.MethodNotAllowed, null)]
+    [InlineData("POST", "/tasks", "text/plain", HttpStatusCode.UnsupportedMediaType, "POST /tasks takes Content-Type application/json, not Content-Type text/plain")]
+    [InlineData("POST", "/tasks", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType, "with curl add -H \"Content-Type: application/json\"")]
+    public async Task A_request_no_route_takes_says_whether_the_path_method_or_content_type_is_wrong(string method, string path, string? contentType, HttpStatusCode expected, string? message)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
+        if (contentType is not null)
+        {
+            request.Content = new StringContent("""{"name": "x"}""", Encoding.UTF8, contentType);
+        }
+
+        using var response = await Http.SendAsync(request);
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.MethodNotAllowed)
+        {
+            Assert.NotEmpty(response.Content.Headers.Allow);
+        }
+
+        if (message is not null)
+        {
+            var (_, error) = await TaskCalls.ErrorOf(Task.FromResult(response));
+            Assert.Contains(message, error, StringComparison.Ordinal);
+        }
     }
 
     private async Task<string> NewTaskAsync() =>

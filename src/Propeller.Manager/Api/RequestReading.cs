@@ -40,13 +40,14 @@ public static class RequestReading
         {
             form = await request.ReadFormAsync(cancellationToken);
         }
-        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        catch (InvalidDataException e) when (e.Message.StartsWith("Multipart body length limit", StringComparison.Ordinal))
         {
             throw ApiError.TooLarge($"the module is larger than this manager accepts (MANAGER_MAX_UPLOAD_MB): {e.Message}");
         }
         catch (Exception e) when (e is InvalidDataException or IOException && e is not BadHttpRequestException)
         {
-            throw ApiError.BadRequest($"the multipart body is malformed or cut short ({e.Message}); send the module with curl -F \"file=@module.wasm\"");
+            // The form reader's other limits (parts, headers, boundary length) are about the form's shape, not the module's size.
+            throw ApiError.BadRequest($"the multipart body is malformed, cut short or not shaped like an upload ({e.Message}); send the module with curl -F \"file=@module.wasm\"");
         }
 
         var file = form.Files.GetFile("file")

@@ -131,9 +131,10 @@ public static class TasksApi
             return (TaskState)number;
         }
 
-        return Enum.TryParse<TaskState>(text, ignoreCase: true, out var named) && !int.TryParse(text, out _)
+        // Enum.TryParse also reads "pending,completed" as the two values OR-ed together (3, completed): one name only.
+        return !text.Contains(',', StringComparison.Ordinal) && Enum.TryParse<TaskState>(text, ignoreCase: true, out var named) && Enum.IsDefined(named) && !int.TryParse(text, out _)
             ? named
-            : throw ApiError.BadRequest($"state='{text}' is not a task state: use 0-6 or pending, scheduled, running, completed, failed, skipped, interrupted");
+            : throw ApiError.BadRequest($"state='{(text.Length > 64 ? text[..64] + "…" : text)}' is not a task state: use 0-6 or pending, scheduled, running, completed, failed, skipped, interrupted");
     }
 
     /// <summary>Adds a Location header to a JSON result (201 Created with the task as upstream returns it).</summary>

@@ -33,17 +33,17 @@ public static class TaskValidation
         {
             JsonValueKind.Number => value.TryGetDouble(out var seconds) && Core.Configuration.Duration.TryParse(
                 seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), out duration),
-            JsonValueKind.String => Core.Configuration.Duration.TryParse(value.GetString(), out duration),
+            JsonValueKind.String => Core.Configuration.Duration.TryParse(TextOf(value, "timeout"), out duration),
             _ => false,
         };
         if (!readable)
         {
-            throw ApiError.BadRequest($"timeout {value.GetRawText()} is not a duration; send seconds (30) or a duration such as \"30s\", \"1m30s\" or \"500ms\"");
+            throw ApiError.BadRequest($"timeout {Shown(value)} is not a duration; send seconds (30) or a duration such as \"30s\", \"1m30s\" or \"500ms\"");
         }
 
         if (duration <= TimeSpan.Zero || duration > MaxTimeout)
         {
-            throw ApiError.BadRequest($"timeout must be more than 0 and at most {Core.Configuration.Duration.Format(MaxTimeout)}; {value.GetRawText()} was sent");
+            throw ApiError.BadRequest($"timeout must be more than 0 and at most {Core.Configuration.Duration.Format(MaxTimeout)}; {Shown(value)} was sent");
         }
 
         return Core.Configuration.Duration.Format(duration);
@@ -104,7 +104,7 @@ public static class TaskValidation
 
                 if (kind == JsonValueKind.String)
                 {
-                    CheckText($"inputs[{i}]", inputs[i].GetString());
+                    CheckText($"inputs[{i}]", TextOf(inputs[i], $"inputs[{i}]"));
                 }
             }
         }
@@ -163,6 +163,36 @@ public static class TaskValidation
         catch (WasmCommandLineException e)
         {
             throw ApiError.BadRequest($"cli_args: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A JSON string's text. The parser keeps strings of free-form values (inputs, timeout) unread, so an unpaired
+    /// surrogate escape (<c>"\ud800"</c>) or bytes that are not UTF-8 surface only here: the client's mistake.
+    /// </summary>
+    private static string? TextOf(JsonElement value, string field)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            throw ApiError.BadRequest($"{field} is not valid text: it holds bytes that are not UTF-8 or an unpaired surrogate escape such as \\ud800; send UTF-8 JSON");
+        }
+    }
+
+    /// <summary>A value as the client wrote it, for an error message: cut short, and never throwing on text that is not UTF-8.</summary>
+    private static string Shown(JsonElement value)
+    {
+        try
+        {
+            var raw = value.GetRawText();
+            return raw.Length <= 100 ? raw : raw[..100] + "…";
+        }
+        catch (InvalidOperationException)
+        {
+            return $"(a JSON {value.ValueKind.ToString().ToLowerInvariant()} holding bytes that are not UTF-8)";
         }
     }
 

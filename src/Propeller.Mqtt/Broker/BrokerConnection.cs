@@ -118,6 +118,14 @@ internal sealed class BrokerConnection
 
     public Task Finished => _finished.Task;
 
+    /// <summary>
+    /// The largest CONNECT MQTT 3.1.1 can encode: a 5-byte fixed header, the 10-byte variable header and five
+    /// length-prefixed fields (client id, will topic, will payload, user name, password) of at most 65,535 bytes each.
+    /// A first packet announcing more is refused at its header: a client that has not even said who it is must not
+    /// make the broker buffer <see cref="MqttBrokerOptions.MaxPacketSize"/> bytes.
+    /// </summary>
+    internal const int MaxConnectPacketSize = 5 + 10 + (5 * (2 + ushort.MaxValue));
+
     private async Task<ConnectPacket?> ReadConnectAsync()
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
@@ -125,7 +133,7 @@ internal sealed class BrokerConnection
         MqttPacket? first;
         try
         {
-            first = await _reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+            first = await _reader.ReadAsync(MaxConnectPacketSize, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!_abort.IsCancellationRequested)
         {

@@ -20,12 +20,16 @@ internal sealed class MqttPacketReader
 
     /// <summary>The next packet, or null when the peer closed the stream cleanly between packets.</summary>
     /// <exception cref="MqttProtocolException">Malformed or oversized input, or the stream ended mid-packet.</exception>
-    public async ValueTask<MqttPacket?> ReadAsync(CancellationToken cancellationToken)
+    public ValueTask<MqttPacket?> ReadAsync(CancellationToken cancellationToken) => ReadAsync(_maxPacketSize, cancellationToken);
+
+    /// <summary>As <see cref="ReadAsync(CancellationToken)"/>, with a lower size limit for this one packet.</summary>
+    public async ValueTask<MqttPacket?> ReadAsync(int maxPacketSize, CancellationToken cancellationToken)
     {
+        var limit = Math.Min(maxPacketSize, _maxPacketSize);
         while (true)
         {
             var result = await _pipe.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (TryConsume(result, out var packet))
+            if (TryConsume(result, limit, out var packet))
             {
                 return packet;
             }
@@ -46,16 +50,16 @@ internal sealed class MqttPacketReader
     public bool TryReadBuffered(out MqttPacket? packet)
     {
         packet = null;
-        return _pipe.TryRead(out var result) && TryConsume(result, out packet) && packet is not null;
+        return _pipe.TryRead(out var result) && TryConsume(result, _maxPacketSize, out packet) && packet is not null;
     }
 
-    private bool TryConsume(ReadResult result, out MqttPacket? packet)
+    private bool TryConsume(ReadResult result, int maxPacketSize, out MqttPacket? packet)
     {
         var buffer = result.Buffer;
         bool decoded;
         try
         {
-            decoded = MqttPacketDecoder.TryDecode(ref buffer, _maxPacketSize, out packet);
+            decoded = MqttPacketDecoder.TryDecode(ref buffer, maxPacketSize, out packet);
         }
         catch
         {

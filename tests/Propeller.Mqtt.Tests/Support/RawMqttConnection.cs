@@ -70,6 +70,9 @@ internal sealed class RawMqttConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Closes the sending side (TCP FIN) and keeps reading: the peer sees the end of the stream.</summary>
+    public void CloseOutput() => _socket.Shutdown(SocketShutdown.Send);
+
     /// <summary>Drops the connection with a TCP reset, like a crashed client.</summary>
     public void Abort()
     {

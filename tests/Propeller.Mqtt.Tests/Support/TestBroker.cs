@@ -6,9 +6,10 @@ namespace Propeller.Mqtt.Tests.Support;
 /// <summary>Starts brokers and clients wired to test loggers.</summary>
 internal static class TestBroker
 {
-    public static async Task<MqttBroker> StartAsync(ITestOutputHelper? output = null, MqttBrokerOptions? options = null)
+    /// <param name="logger">Keeps the broker's log for assertions; by default it goes to <paramref name="output"/>.</param>
+    public static async Task<MqttBroker> StartAsync(ITestOutputHelper? output = null, MqttBrokerOptions? options = null, TestLogger<MqttBroker>? logger = null)
     {
-        var broker = new MqttBroker(options ?? new MqttBrokerOptions { Port = 0 }, new TestLogger<MqttBroker>(output, "broker"));
+        var broker = new MqttBroker(options ?? new MqttBrokerOptions { Port = 0 }, logger ?? new TestLogger<MqttBroker>(output, "broker"));
         await broker.StartAsync();
         return broker;
     }
