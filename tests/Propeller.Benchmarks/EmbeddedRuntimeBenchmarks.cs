@@ -9,7 +9,7 @@ namespace Propeller.Benchmarks;
 /// <summary>The embedded runtime's figures (issue 3): start-up cost, host calls, metering, deadlines, embedded vs spawned.</summary>
 public static class EmbeddedRuntimeBenchmarks
 {
-    public static async Task RunAsync(Report report)
+    public static async Task RunAsync(Report report, BenchSettings settings)
     {
         using var engine = new WasmEngine(new WasmEngineOptions { Workers = 1 });
         var runner = new WasmCommandRunner(engine);

@@ -17,7 +17,7 @@ public static partial class ReliabilityBenchmarks
     private const int Rounds = 5;
     private static readonly Dictionary<string, string?> Embedded = new() { ["PROPLET_RUNTIME"] = "embedded" };
 
-    public static async Task RunAsync(Report report)
+    public static async Task RunAsync(Report report, BenchSettings settings)
     {
         using var directory = new TempDirectory("bench-reliability");
         await using var manager = await ManagerProcess.StartAsync(directory);

@@ -14,7 +14,7 @@ namespace Propeller.Benchmarks;
 /// </summary>
 public static class WasiNnBenchmarks
 {
-    public static async Task RunAsync(Report report)
+    public static async Task RunAsync(Report report, BenchSettings settings)
     {
         var fixture = Repository.WasiNnFixture;
         var model = Path.Combine(fixture, "model.onnx");
