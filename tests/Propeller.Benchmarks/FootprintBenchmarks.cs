@@ -15,8 +15,8 @@ public static class FootprintBenchmarks
 
     public static async Task RunAsync(Report report, BenchSettings settings)
     {
-        var starts = settings.Pick(3, 7);
-        var idle = settings.Pick(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10));
+        var starts = settings.Pick(2, 7);
+        var idle = settings.Pick(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10));
         using var directory = new TempDirectory("bench-footprint");
 
         var managerStarts = new List<double>();

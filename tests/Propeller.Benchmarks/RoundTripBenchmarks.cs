@@ -112,10 +112,16 @@ public static class RoundTripBenchmarks
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var rate = runtime.Sustained / seconds;
         var goal = runtime.External is null && proplets.Count == 1 ? $"{Goal(rate >= 500, "≥ 500 tasks/s with one proplet")}; " : "";
+        string PerTask(CpuMeter meter)
+        {
+            var cores = meter.CoresUsed();
+            return $"{cores:0.00} cores, {Timing.Format(cores * seconds * 1000 / runtime.Sustained)} CPU a task";
+        }
+
         report.Add(
             $"sustained, {label}: {runtime.Clients} clients",
             $"{rate:0} tasks/s ({runtime.Sustained} tasks Completed in {seconds:0.0} s)",
-            $"{goal}CPU in cores: manager {managerCpu.CoresUsed():0.00}, proplet(s) {propletCpu.CoresUsed():0.00}, clients {clientCpu.CoresUsed():0.00}");
+            $"{goal}manager {PerTask(managerCpu)}; proplet(s) {PerTask(propletCpu)}; clients {PerTask(clientCpu)}");
     }
 
     private static async Task<Trip> RoundTripAsync(TaskApi api, byte[] module)
