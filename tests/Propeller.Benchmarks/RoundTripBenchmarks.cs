@@ -92,36 +92,24 @@ public static class RoundTripBenchmarks
         await SustainedAsync(report, manager, proplets, api, module, runtime, label);
     }
 
-    /// <summary>Many clients each create, upload and start tasks back to back; the rate is tasks over the time until all are Completed.</summary>
+    /// <summary>Many clients create, upload and start tasks back to back (<see cref="SustainedLoad"/>); the rate is tasks over the time until all are Completed.</summary>
     private static async Task SustainedAsync(Report report, ManagerProcess manager, List<ChildProcess> proplets, TaskApi api, byte[] module, Runtime runtime, string label)
     {
-        var before = await api.CountAsync("completed");
         var managerCpu = new CpuMeter(manager.Process.Id);
         var propletCpu = new CpuMeter(proplets.Select(p => p.Id));
         var clientCpu = new CpuMeter(Environment.ProcessId);
-        var started = Stopwatch.GetTimestamp();
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, runtime.Clients).Select(async _ =>
-        {
-            while (Interlocked.Increment(ref next) < runtime.Sustained)
-            {
-                await api.RunAsync(TaskJson, module);
-            }
-        }));
-        await api.WaitUntilCompletedAsync(before + runtime.Sustained, TimeSpan.FromMinutes(5));
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var rate = runtime.Sustained / seconds;
-        var goal = runtime.External is null && proplets.Count == 1 ? $"{Goal(rate >= 500, "≥ 500 tasks/s with one proplet")}; " : "";
+        var load = await SustainedLoad.RunAsync(api, TaskJson, module, runtime.Sustained, runtime.Clients, runtime.Clients * 2);
+        var goal = runtime.External is null && proplets.Count == 1 ? $"{Goal(load.AllCompleted && load.PerSecond >= 500, "≥ 500 tasks/s with one proplet")}; " : "";
         string PerTask(CpuMeter meter)
         {
             var cores = meter.CoresUsed();
-            return $"{cores:0.00} cores, {Timing.Format(cores * seconds * 1000 / runtime.Sustained)} CPU a task";
+            return $"{cores:0.00} cores, {Timing.Format(cores * load.Took.TotalMilliseconds / Math.Max(1, load.Completed))} CPU a task";
         }
 
         report.Add(
-            $"sustained, {label}: {runtime.Clients} clients",
-            $"{rate:0} tasks/s ({runtime.Sustained} tasks Completed in {seconds:0.0} s)",
-            $"{goal}manager {PerTask(managerCpu)}; proplet(s) {PerTask(propletCpu)}; clients {PerTask(clientCpu)}");
+            $"sustained, {label}: {runtime.Clients} clients, at most {runtime.Clients * 2} tasks unfinished",
+            load.Describe(),
+            $"{goal}{load.Trouble()}manager {PerTask(managerCpu)}; proplet(s) {PerTask(propletCpu)}; clients {PerTask(clientCpu)}");
     }
 
     private static async Task<Trip> RoundTripAsync(TaskApi api, byte[] module)

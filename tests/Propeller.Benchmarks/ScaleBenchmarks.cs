@@ -16,7 +16,7 @@ public static class ScaleBenchmarks
 {
     private const int Proplets = 1_000;
     private const int ConnectingAtOnce = 50;
-    private const int Clients = 8;
+    private const int Clients = 32;
     private const string TaskJson = """{"name": "hello"}""";
 
     public static async Task RunAsync(Report report, BenchSettings settings)
@@ -87,11 +87,8 @@ public static class ScaleBenchmarks
 
     /// <summary>
     /// The timed span starts before the first POST /tasks and ends when GET /tasks?state=completed counts them all:
-    /// each task is created, its module uploaded and started (three requests, <see cref="Clients"/> clients at once),
-    /// placed on the least busy proplet, and answered by it. A start the manager cannot place now (409: no proplet
-    /// alive; 503: the broker did not take it in time) leaves the task waiting, and the manager places it later by
-    /// itself; the run counts those.
-    /// When the count of Completed tasks stops growing for a minute, what was reached is reported instead.
+    /// each task is created, its module uploaded and started (<see cref="SustainedLoad"/>: <see cref="Clients"/>
+    /// clients, at most twice as many tasks unfinished), placed on the least busy proplet, and answered by it.
     /// </summary>
     private static async Task RunTasksAsync(Report report, ManagerProcess manager, List<SimulatedProplet> sims, byte[] module, int tasks)
     {
@@ -100,28 +97,7 @@ public static class ScaleBenchmarks
         var startsBefore = sims.Sum(s => s.StartsSeen);
         var cpu = new CpuMeter(pid);
         var clientCpu = new CpuMeter(Environment.ProcessId);
-        var started = Stopwatch.GetTimestamp();
-        var next = -1;
-        var refused = 0;
-        string? refusal = null;
-        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
-        {
-            while (Interlocked.Increment(ref next) < tasks)
-            {
-                try
-                {
-                    await api.RunAsync(TaskJson, module);
-                }
-                catch (HttpRequestException e) when (e.StatusCode is System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.Conflict)
-                {
-                    Interlocked.Increment(ref refused);
-                    refusal ??= e.Message;
-                }
-            }
-        }));
-        var allStarted = Stopwatch.GetElapsedTime(started);
-        var completed = await WaitForCompletedAsync(api, tasks);
-        var took = Stopwatch.GetElapsedTime(started);
+        var load = await SustainedLoad.RunAsync(api, TaskJson, module, tasks, Clients, Clients * 2);
         var cores = cpu.CoresUsed();
         var benchmarkCores = clientCpu.CoresUsed();
         var peak = ProcessStats.PeakRss(pid);
@@ -129,37 +105,15 @@ public static class ScaleBenchmarks
         var inactive = (await manager.Http.GetFromJsonAsync<JsonElement>(new Uri("/proplets?status=inactive&limit=1", UriKind.Relative))).GetProperty("total").GetInt64();
         var missed = sims.Sum(s => s.HeartbeatsMissed);
         var kicked = manager.Process.Log.Split('\n').Count(l => l.Contains("unacknowledged QoS 1 messages", StringComparison.Ordinal));
-        var outcome = completed == tasks
-            ? $"{took.TotalSeconds:0.0} s, {tasks / took.TotalSeconds:0} tasks/s; the last start was answered after {allStarted.TotalSeconds:0.0} s"
-            : $"not all Completed: {completed:N0} after {took.TotalSeconds:0} s, then no progress for a minute ({await api.CountAsync("failed"):N0} Failed, {await api.CountAsync("pending"):N0} Pending)";
         report.Add(
-            $"{tasks:N0} tasks on {Proplets} proplets: create + upload + start ({Clients} clients) until all are Completed",
-            outcome,
-            $"start messages delivered to proplets: {delivered:N0} (each start goes to every proplet); starts answered 409/503 (the task waits and is placed later): {refused:N0}{(refusal is null ? "" : $" ({refusal})")}; " +
-            $"proplets disconnected by the broker for falling behind: {kicked}; not alive at the end: {inactive}; heartbeats not acknowledged within 1 s: {missed:N0}");
+            $"{tasks:N0} tasks on {Proplets} proplets: create + upload + start ({Clients} clients, at most {Clients * 2} tasks unfinished) until all are Completed",
+            load.AllCompleted ? $"{load.Took.TotalSeconds:0.0} s, {load.PerSecond:0} tasks/s" : load.Describe(),
+            $"{load.Trouble()}start messages delivered to proplets: {delivered:N0} (each start goes to every proplet); " +
+            $"connections the broker cut for falling behind: {kicked}; proplets not alive at the end: {inactive}; heartbeats not acknowledged within 1 s: {missed:N0}");
         report.Add(
             $"manager while running the {tasks:N0} tasks",
             $"{cores:0.00} cores, peak RSS {ProcessStats.Megabytes(peak)}",
             $"{Goal(cores, peak)}; this process (clients and the {Proplets} simulated proplets) used {benchmarkCores:0.00} cores");
-    }
-
-    /// <summary>How many of the tasks are Completed once all are, or once the count has not grown for a minute.</summary>
-    private static async Task<long> WaitForCompletedAsync(TaskApi api, int tasks)
-    {
-        var completed = 0L;
-        var progressed = Stopwatch.GetTimestamp();
-        while (completed < tasks && Stopwatch.GetElapsedTime(progressed) < TimeSpan.FromMinutes(1))
-        {
-            await Task.Delay(20);
-            var now = await api.CountAsync("completed");
-            if (now > completed)
-            {
-                completed = now;
-                progressed = Stopwatch.GetTimestamp();
-            }
-        }
-
-        return completed;
     }
 
     /// <summary>When each proplet is first seen alive, reading every page of GET /proplets again and again until <paramref name="expected"/> are.</summary>

@@ -46,27 +46,6 @@ public sealed class TaskApi(HttpClient http)
     public async Task<long> CountAsync(string state) =>
         (await http.GetFromJsonAsync<JsonElement>(new Uri($"/tasks?state={state}&limit=1", UriKind.Relative))).GetProperty("total").GetInt64();
 
-    /// <summary>Waits until every task started so far has ended, polling the counts; fails when one failed.</summary>
-    public async Task WaitUntilCompletedAsync(long completed, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (await CountAsync("completed") < completed)
-        {
-            if (await CountAsync("failed") is > 0 and var failed)
-            {
-                var first = (await http.GetFromJsonAsync<JsonElement>(new Uri("/tasks?state=failed&limit=1", UriKind.Relative))).GetProperty("tasks")[0];
-                throw new InvalidOperationException($"{failed} task(s) failed; the first: {first}");
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"fewer than {completed} tasks completed within {timeout.TotalSeconds:0} s ({await CountAsync("completed")} did)");
-            }
-
-            await Task.Delay(20);
-        }
-    }
-
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, string what)
     {
         if (!response.IsSuccessStatusCode)
