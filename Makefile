@@ -73,8 +73,8 @@ test: deps all guests examples ## install what the tests need, build, and run ev
 docs-check: deps all guests examples ## run every command of README.md and docs/*.md against a live manager (also part of make test)
 	$(DOTNET) test tests/Propeller.IntegrationTests -c $(CONFIGURATION) --no-build --nologo --filter FullyQualifiedName~DocsCommands
 
-bench: deps all guests examples ## run the benchmarks behind docs/benchmarks.md (prints a Markdown table)
-	$(DOTNET) run --project tests/Propeller.Benchmarks -c $(CONFIGURATION) --no-build -- $(BENCH)
+bench: deps all guests examples ## run every benchmark, rewrite docs/benchmarks.md's figures; BENCH="mqtt scale" runs some, QUICK=1 a pass under 3 min that only prints
+	$(DOTNET) run --project tests/Propeller.Benchmarks -c $(CONFIGURATION) --no-build -- $(if $(QUICK),--quick) $(BENCH)
 
 clean: ## remove build outputs (keeps data/)
 	rm -rf $(BUILD)

@@ -10,7 +10,7 @@ namespace Propeller.Benchmarks;
 /// <summary>The embedded runtime's figures (issue 3): start-up cost, host calls, metering, deadlines, embedded vs spawned.</summary>
 public static class EmbeddedRuntimeBenchmarks
 {
-    public static async Task RunAsync(Report report)
+    public static async Task RunAsync(Report report, BenchSettings settings)
     {
         using var engine = new WasmEngine(new WasmEngineOptions { Workers = 1 });
         var runner = new WasmCommandRunner(engine);
@@ -20,9 +20,9 @@ public static class EmbeddedRuntimeBenchmarks
         // Cold: bytes never seen before (a fresh custom section makes a new SHA-256), so read,
         // instrument, compile, instantiate and run. Warm: the same bytes again.
         var unique = 0;
-        var cold = await Measure.RepeatAsync(3, 30, () =>
+        var cold = await Measure.RepeatAsync(settings.Pick(1, 3), settings.Pick(10, 30), () =>
             runner.RunAsync(hello with { Module = WithCustomSection(greet, $"cold-{unique++}") }, CancellationToken.None));
-        var warm = await Measure.RepeatAsync(50, 500, () => runner.RunAsync(hello, CancellationToken.None));
+        var warm = await Measure.RepeatAsync(settings.Pick(20, 50), settings.Pick(200, 500), () => runner.RunAsync(hello, CancellationToken.None));
         report.Add("hello command, cold (instrument + compile + instantiate + run)", cold.ToString());
         report.Add("hello command, warm (cached module: instantiate + run)", warm.ToString(), "goal: median < 1 ms");
 
@@ -35,17 +35,17 @@ public static class EmbeddedRuntimeBenchmarks
             new("test", "fail", [], [], (_, _) => default),
         ];
         const int calls = 100_000;
-        var none = await Measure.RepeatAsync(3, 15, () => engine.RunAsync(new WasmInvocation(hostCalls) { Imports = imports, Function = "loop_calls", Arguments = [WasmValue.FromInt32(0)] }));
-        var many = await Measure.RepeatAsync(3, 15, () => engine.RunAsync(new WasmInvocation(hostCalls) { Imports = imports, Function = "loop_calls", Arguments = [WasmValue.FromInt32(calls)] }));
+        var none = await Measure.RepeatAsync(settings.Pick(1, 3), settings.Pick(7, 15), () => engine.RunAsync(new WasmInvocation(hostCalls) { Imports = imports, Function = "loop_calls", Arguments = [WasmValue.FromInt32(0)] }));
+        var many = await Measure.RepeatAsync(settings.Pick(1, 3), settings.Pick(7, 15), () => engine.RunAsync(new WasmInvocation(hostCalls) { Imports = imports, Function = "loop_calls", Arguments = [WasmValue.FromInt32(calls)] }));
         report.Add("host call round trip (wasm → C# → wasm, i64 argument and result)", Timing.Format((many.Median - none.Median) / calls));
 
         // Metering's cost: the same compute-bound exports with and without fuel instrumentation.
-        await CompareMeteringAsync(report, engine, "crunch (C sieve + hash, 5 rounds)", Repository.Guest("crunch"), "crunch", [WasmValue.FromInt32(5)]);
-        await CompareMeteringAsync(report, engine, "sum_squares (tight i64 loop, 10⁸ iterations)", Repository.Guest("spin"), "sum_squares", [WasmValue.FromInt64(100_000_000)]);
+        await CompareMeteringAsync(report, settings, engine, "crunch (C sieve + hash, 5 rounds)", Repository.Guest("crunch"), "crunch", [WasmValue.FromInt32(5)]);
+        await CompareMeteringAsync(report, settings, engine, "sum_squares (tight i64 loop, 10⁸ iterations)", Repository.Guest("spin"), "sum_squares", [WasmValue.FromInt64(100_000_000)]);
 
         // How late an endless loop stops after its deadline.
         var spin = Repository.Guest("spin");
-        var overshoot = await Measure.RepeatAsync(1, 5, async () =>
+        var overshoot = await Measure.RepeatAsync(settings.Pick(0, 1), settings.Pick(3, 5), async () =>
         {
             try
             {
@@ -63,7 +63,7 @@ public static class EmbeddedRuntimeBenchmarks
         await File.WriteAllBytesAsync(modulePath, greet);
         try
         {
-            var spawned = await Measure.RepeatAsync(2, 15, () => SpawnAsync(wasmCli, modulePath));
+            var spawned = await Measure.RepeatAsync(settings.Pick(1, 2), settings.Pick(5, 15), () => SpawnAsync(wasmCli, modulePath));
             report.Add("hello task, host runtime (spawn propeller-wasm)", spawned.ToString());
             report.Add("hello task, embedded vs spawned", $"{spawned.Median / warm.Median:0}× less time embedded");
         }
@@ -73,13 +73,13 @@ public static class EmbeddedRuntimeBenchmarks
         }
     }
 
-    private static async Task CompareMeteringAsync(Report report, WasmEngine engine, string label, byte[] module, string function, WasmValue[] arguments)
+    private static async Task CompareMeteringAsync(Report report, BenchSettings settings, WasmEngine engine, string label, byte[] module, string function, WasmValue[] arguments)
     {
         // crunch is a C command: it imports WASI even though the export measured calls none of it.
         using var wasi = new WasiPreview1(new WasiOptions());
         var invocation = new WasmInvocation(module) { Function = function, Arguments = arguments, Imports = wasi.Functions };
-        var metered = await Measure.RepeatAsync(2, 9, () => engine.RunAsync(invocation));
-        var plain = await Measure.RepeatAsync(2, 9, () => engine.RunAsync(invocation with { Metered = false }));
+        var metered = await Measure.RepeatAsync(settings.Pick(1, 2), settings.Pick(5, 9), () => engine.RunAsync(invocation));
+        var plain = await Measure.RepeatAsync(settings.Pick(1, 2), settings.Pick(5, 9), () => engine.RunAsync(invocation with { Metered = false }));
         report.Add($"metering cost: {label}", $"{metered.Median / plain.Median:0.00}× ({Timing.Format(metered.Median)} vs {Timing.Format(plain.Median)})", "goal: ≤ 1.3×");
     }
 

@@ -20,8 +20,8 @@ public static class Measure
             samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
-        Array.Sort(samples);
-        return new Timing(samples[iterations / 2], samples[(int)(iterations * 0.9)], iterations);
+        var distribution = new Distribution(samples);
+        return new Timing(distribution.Median, distribution.Percentile(90), iterations);
     }
 }
 

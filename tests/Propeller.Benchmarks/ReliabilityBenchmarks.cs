@@ -14,23 +14,23 @@ namespace Propeller.Benchmarks;
 /// </summary>
 public static partial class ReliabilityBenchmarks
 {
-    private const int Rounds = 5;
     private static readonly Dictionary<string, string?> Embedded = new() { ["PROPLET_RUNTIME"] = "embedded" };
 
-    public static async Task RunAsync(Report report)
+    public static async Task RunAsync(Report report, BenchSettings settings)
     {
+        var rounds = settings.Pick(2, 5);
         using var directory = new TempDirectory("bench-reliability");
         await using var manager = await ManagerProcess.StartAsync(directory);
         var killed = new List<double>();
         var frozen = new List<double>();
-        for (var round = 0; round < Rounds; round++)
+        for (var round = 0; round < rounds; round++)
         {
             killed.Add(await LostAfterAsync(manager, freeze: false));
             frozen.Add(await LostAfterAsync(manager, freeze: true));
         }
 
-        report.Add("proplet killed (SIGKILL) → its task Failed \"proplet … lost\", heartbeat every 1 s", $"median {Timing.Format(Median(killed))}, max {Timing.Format(killed.Max())}", $"{Rounds} rounds; the broker's will message");
-        report.Add("proplet frozen (SIGSTOP) → its task Failed, heartbeat every 1 s", $"median {Timing.Format(Median(frozen))}, max {Timing.Format(frozen.Max())}", $"{Rounds} rounds; 3 silent intervals, checked every second");
+        report.Add("proplet killed (SIGKILL) → its task Failed \"proplet … lost\", heartbeat every 1 s", $"median {Timing.Format(Median(killed))}, max {Timing.Format(killed.Max())}", $"{rounds} rounds; the broker's will message");
+        report.Add("proplet frozen (SIGSTOP) → its task Failed, heartbeat every 1 s", $"median {Timing.Format(Median(frozen))}, max {Timing.Format(frozen.Max())}", $"{rounds} rounds; 3 silent intervals, checked every second");
 
         await ManagerCrashAsync(report, directory);
     }

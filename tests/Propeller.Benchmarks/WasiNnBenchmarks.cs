@@ -15,7 +15,7 @@ namespace Propeller.Benchmarks;
 /// </summary>
 public static class WasiNnBenchmarks
 {
-    public static async Task RunAsync(Report report)
+    public static async Task RunAsync(Report report, BenchSettings settings)
     {
         var fixture = Repository.WasiNnFixture;
         var model = Path.Combine(fixture, "model.onnx");
@@ -50,7 +50,8 @@ public static class WasiNnBenchmarks
 
             // This machine is shared and its speed drifts by tens of percent within a minute, so the two
             // are measured in alternating rounds and compared round by round; the median ratio is reported.
-            const int rounds = 9, repetitions = 100;
+            const int repetitions = 100;
+            var rounds = settings.Pick(3, 9);
             var directs = new List<double>();
             var throughNn = new List<double>();
             var ratios = new List<double>();
@@ -71,7 +72,7 @@ public static class WasiNnBenchmarks
                 $"ratio to direct, median of {rounds} rounds: {Median(ratios):0.00} (range {ratios.Min():0.00}–{ratios.Max():0.00}; goal ≤ 1.05)");
 
             // Cold: a session made and run once, directly; and whole tasks on the embedded engine.
-            var coldDirect = await Measure.RepeatAsync(2, 15, () =>
+            var coldDirect = await Measure.RepeatAsync(settings.Pick(1, 2), settings.Pick(5, 15), () =>
             {
                 using var fresh = new InferenceSession(model);
                 using var outputs = fresh.Run(runOptions, fresh.InputNames, [value], fresh.OutputNames);
@@ -80,8 +81,8 @@ public static class WasiNnBenchmarks
             report.Add("cold, direct: new InferenceSession + first run", coldDirect.ToString());
 
             // A task that loads its own model: wasi-nn sessions live as long as the instance, so each such task pays the load.
-            var perTaskLoad = await Measure.RepeatAsync(2, 15, () => runner.RunAsync(Command(), CancellationToken.None));
-            once = await Measure.RepeatAsync(2, 15, () => runner.RunAsync(Command("--graph", "fixture"), CancellationToken.None));
+            var perTaskLoad = await Measure.RepeatAsync(settings.Pick(1, 2), settings.Pick(5, 15), () => runner.RunAsync(Command(), CancellationToken.None));
+            once = await Measure.RepeatAsync(settings.Pick(1, 2), settings.Pick(5, 15), () => runner.RunAsync(Command("--graph", "fixture"), CancellationToken.None));
             report.Add("task that loads the model itself (read file + load + compute), whole embedded run", perTaskLoad.ToString());
             report.Add("task using the preloaded named graph (load_by_name + compute), whole embedded run", once.ToString(),
                 $"{perTaskLoad.Median / once.Median:0.0}× faster than loading per task");

@@ -93,7 +93,7 @@ public sealed class ManagerProcess : IAsyncDisposable
                 }
             }
 
-            await Task.Delay(50);
+            await Task.Delay(10);
         }
 
         throw new TimeoutException($"proplet {propletId} was not alive at the manager within {timeout.TotalSeconds} s. Manager log:\n{Process.Log}");
@@ -122,7 +122,7 @@ public sealed class ManagerProcess : IAsyncDisposable
             {
             }
 
-            await Task.Delay(50);
+            await Task.Delay(10);
         }
 
         throw new TimeoutException($"the manager did not become healthy within {timeout.TotalSeconds} s{(Process.HasExited ? $" (exited with {Process.ExitCode})" : "")}. Its log:\n{Process.Log}");

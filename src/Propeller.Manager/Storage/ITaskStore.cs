@@ -28,6 +28,13 @@ public interface ITaskStore
     /// <summary>Tasks placed on a proplet that have not ended (Scheduled or Running), without modules, oldest first.</summary>
     Task<IReadOnlyList<PropellerTask>> ListActiveAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The active tasks placed on one proplet, like <see cref="ListActiveAsync"/>. Each heartbeat asks it, so it reads
+    /// that proplet's tasks only: with a thousand proplets beating every second and many tasks in flight, reading
+    /// every active task per heartbeat left the manager unable to keep up.
+    /// </summary>
+    Task<IReadOnlyList<PropellerTask>> ListActiveOnAsync(string propletId, CancellationToken cancellationToken);
+
     /// <summary>How many tasks are in each state (states without tasks are left out): one query, for <c>GET /metrics</c>.</summary>
     Task<IReadOnlyDictionary<TaskState, long>> CountByStateAsync(CancellationToken cancellationToken);
 }

@@ -57,6 +57,7 @@ public sealed class PostgresTaskStore(string connectionString) : ITaskStore, IAs
                 retries        integer NOT NULL DEFAULT 0
             );
             CREATE INDEX IF NOT EXISTS tasks_state ON tasks(state);
+            CREATE INDEX IF NOT EXISTS tasks_proplet_state ON tasks(proplet_id, state);
             """);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -138,11 +139,23 @@ public sealed class PostgresTaskStore(string connectionString) : ITaskStore, IAs
         return ids;
     }
 
-    public async Task<IReadOnlyList<PropellerTask>> ListActiveAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PropellerTask>> ListActiveAsync(CancellationToken cancellationToken) =>
+        ListActiveAsync(null, cancellationToken);
+
+    public Task<IReadOnlyList<PropellerTask>> ListActiveOnAsync(string propletId, CancellationToken cancellationToken) =>
+        ListActiveAsync(propletId, cancellationToken);
+
+    private async Task<IReadOnlyList<PropellerTask>> ListActiveAsync(string? propletId, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand($"SELECT {ColumnsWithoutFile} FROM tasks WHERE state IN (@scheduled, @running) ORDER BY seq");
+        var onProplet = propletId is null ? "" : "AND proplet_id = @proplet_id";
+        await using var command = _dataSource.CreateCommand($"SELECT {ColumnsWithoutFile} FROM tasks WHERE state IN (@scheduled, @running) {onProplet} ORDER BY seq");
         command.Parameters.AddWithValue("scheduled", (int)TaskState.Scheduled);
         command.Parameters.AddWithValue("running", (int)TaskState.Running);
+        if (propletId is not null)
+        {
+            command.Parameters.AddWithValue("proplet_id", propletId);
+        }
+
         var tasks = new List<PropellerTask>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

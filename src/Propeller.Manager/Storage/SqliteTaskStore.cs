@@ -65,6 +65,7 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
             );
             CREATE INDEX IF NOT EXISTS tasks_state ON tasks(state);
             """, cancellationToken);
+        await ExecuteAsync(connection, "CREATE INDEX IF NOT EXISTS tasks_proplet_state ON tasks(proplet_id, state);", cancellationToken);
         await AddColumnIfMissingAsync(connection, "timeout", "TEXT", cancellationToken);
         await AddColumnIfMissingAsync(connection, "max_retries", "INTEGER NOT NULL DEFAULT 0", cancellationToken);
         await AddColumnIfMissingAsync(connection, "attempt", "INTEGER NOT NULL DEFAULT 0", cancellationToken);
@@ -160,22 +161,11 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
         return ids;
     }
 
-    public async Task<IReadOnlyList<PropellerTask>> ListActiveAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {ColumnsWithoutFile} FROM tasks WHERE state IN ($scheduled, $running) ORDER BY seq";
-        command.Parameters.AddWithValue("$scheduled", (int)TaskState.Scheduled);
-        command.Parameters.AddWithValue("$running", (int)TaskState.Running);
-        var tasks = new List<PropellerTask>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            tasks.Add(Read(reader));
-        }
+    public Task<IReadOnlyList<PropellerTask>> ListActiveAsync(CancellationToken cancellationToken) =>
+        ListActiveAsync(null, cancellationToken);
 
-        return tasks;
-    }
+    public Task<IReadOnlyList<PropellerTask>> ListActiveOnAsync(string propletId, CancellationToken cancellationToken) =>
+        ListActiveAsync(propletId, cancellationToken);
 
     public async Task<IReadOnlyDictionary<TaskState, long>> CountByStateAsync(CancellationToken cancellationToken)
     {
@@ -190,6 +180,29 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
         }
 
         return counts;
+    }
+
+    private async Task<IReadOnlyList<PropellerTask>> ListActiveAsync(string? propletId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var onProplet = propletId is null ? "" : "AND proplet_id = $proplet_id";
+        command.CommandText = $"SELECT {ColumnsWithoutFile} FROM tasks WHERE state IN ($scheduled, $running) {onProplet} ORDER BY seq";
+        command.Parameters.AddWithValue("$scheduled", (int)TaskState.Scheduled);
+        command.Parameters.AddWithValue("$running", (int)TaskState.Running);
+        if (propletId is not null)
+        {
+            command.Parameters.AddWithValue("$proplet_id", propletId);
+        }
+
+        var tasks = new List<PropellerTask>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            tasks.Add(Read(reader));
+        }
+
+        return tasks;
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

@@ -73,8 +73,8 @@ public sealed class TaskRecovery(
     {
         var grace = interval * 2 > MinGrace ? interval * 2 : MinGrace;
         var now = Now;
-        var missing = (await store.ListActiveAsync(cancellationToken))
-            .Where(t => t.PropletId == propletId && !reported.Contains(t.Id) && now - t.InStateSince() >= grace)
+        var missing = (await store.ListActiveOnAsync(propletId, cancellationToken))
+            .Where(t => !reported.Contains(t.Id) && now - t.InStateSince() >= grace)
             .ToList();
         foreach (var placed in missing)
         {

@@ -237,6 +237,30 @@ public abstract class TaskStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Active_tasks_of_one_proplet_are_the_scheduled_and_running_ones_placed_on_it()
+    {
+        var store = await OpenAsync();
+        var placed = new (TaskState State, string? Proplet)[]
+        {
+            (TaskState.Running, "proplet-a"), (TaskState.Scheduled, "proplet-b"), (TaskState.Completed, "proplet-a"),
+            (TaskState.Scheduled, "proplet-a"), (TaskState.Pending, null), (TaskState.Failed, "proplet-b"), (TaskState.Running, "proplet-b"),
+        };
+        var ids = DescendingIds(placed.Length);
+        for (var i = 0; i < placed.Length; i++)
+        {
+            await store.AddAsync(new PropellerTask { Id = ids[i], Name = $"t{i}", State = placed[i].State, File = [9], PropletId = placed[i].Proplet, Attempt = i }, None);
+        }
+
+        var onA = await store.ListActiveOnAsync("proplet-a", None);
+
+        Assert.Equal([ids[0], ids[3]], onA.Select(t => t.Id));
+        Assert.Equal([0, 3], onA.Select(t => t.Attempt));
+        Assert.All(onA, t => Assert.Null(t.File));
+        Assert.Equal([ids[1], ids[6]], (await store.ListActiveOnAsync("proplet-b", None)).Select(t => t.Id));
+        Assert.Empty(await store.ListActiveOnAsync("proplet-c", None));
+    }
+
+    [Fact]
     public async Task Counts_by_state_count_each_task_once_in_its_current_state()
     {
         var store = await OpenAsync();
