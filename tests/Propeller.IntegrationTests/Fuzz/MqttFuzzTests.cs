@@ -22,14 +22,14 @@ public sealed class MqttFuzzTests(FuzzStack stack, ITestOutputHelper output) : I
     [Fact]
     public async Task Garbage_to_the_manager_changes_no_task_and_stops_nothing()
     {
-        await StormAsync("MQTT: payloads to the manager (control/proplet/+)", generators => generators.ToManager, 300);
+        await StormAsync("MQTT: payloads to the manager (control/proplet/+)", generators => generators.ToManager, 500);
         Report("manager", stack.Manager.Process.Log, "Malformed message on");
     }
 
     [Fact]
     public async Task Garbage_to_the_proplet_changes_no_task_and_stops_nothing()
     {
-        await StormAsync("MQTT: payloads to the proplet (control/manager/+)", generators => generators.ToProplet, 300);
+        await StormAsync("MQTT: payloads to the proplet (control/manager/+)", generators => generators.ToProplet, 500);
         Report("proplet", stack.Proplet.Log, "Malformed message on");
         Report("proplet", stack.Proplet.Log, "Executing task");
     }
