@@ -26,6 +26,8 @@ public sealed class BadInputTests(ManagerOnly stack) : IClassFixture<ManagerOnly
     [InlineData("{\"name\": \"x\", \"timeout\": \"soon\"}", "timeout \"soon\" is not a duration")]
     [InlineData("{\"name\": \"x\", \"timeout\": true}", "timeout true is not a duration")]
     [InlineData("{\"name\": \"x\", \"timeout\": 0}", "timeout must be more than 0")]
+    [InlineData("{\"name\": \"x\", \"timeout\": 0.0001}", "timeout must be more than 0 (at least 1ms) and at most 168h; 0.0001 was sent")]
+    [InlineData("{\"name\": \"x\", \"timeout\": \"0.4ms\"}", "timeout must be more than 0 (at least 1ms)")]
     [InlineData("{\"name\": \"x\", \"timeout\": -3}", "timeout -3 is not a duration")]
     [InlineData("{\"name\": \"x\", \"timeout\": \"30d\"}", "is not a duration")]
     [InlineData("{\"name\": \"   \"}", "name is required")]

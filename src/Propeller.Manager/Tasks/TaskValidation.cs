@@ -41,9 +41,12 @@ public static class TaskValidation
             throw ApiError.BadRequest($"timeout {Shown(value)} is not a duration; send seconds (30) or a duration such as \"30s\", \"1m30s\" or \"500ms\"");
         }
 
+        // Timeouts are stored and sent to proplets to the millisecond: a shorter one would be sent as "0s", which a
+        // proplet reads as "no timeout" and runs the task under its own default instead.
+        duration = TimeSpan.FromMilliseconds(Math.Round(duration.TotalMilliseconds));
         if (duration <= TimeSpan.Zero || duration > MaxTimeout)
         {
-            throw ApiError.BadRequest($"timeout must be more than 0 and at most {Core.Configuration.Duration.Format(MaxTimeout)}; {Shown(value)} was sent");
+            throw ApiError.BadRequest($"timeout must be more than 0 (at least 1ms) and at most {Core.Configuration.Duration.Format(MaxTimeout)}; {Shown(value)} was sent");
         }
 
         return Core.Configuration.Duration.Format(duration);

@@ -91,7 +91,7 @@ public sealed class TaskRunner(
         ResultMessage? result = null;
         try
         {
-            var (module, problem) = await modules.GetAsync(start, stop.Token);
+            var (module, problem) = StartValidation.Problem(start) is { } malformed ? (null, malformed) : await modules.GetAsync(start, stop.Token);
             if (problem is null)
             {
                 _ = reporter.Running(new RunningMessage { TaskId = start.Id, PropletId = options.ClientId, Attempt = start.Attempt });

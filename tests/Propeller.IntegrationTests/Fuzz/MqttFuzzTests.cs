@@ -22,16 +22,50 @@ public sealed class MqttFuzzTests(FuzzStack stack, ITestOutputHelper output) : I
     [Fact]
     public async Task Garbage_to_the_manager_changes_no_task_and_stops_nothing()
     {
-        await StormAsync("MQTT: payloads to the manager (control/proplet/+)", generators => generators.ToManager, 300);
+        await StormAsync("MQTT: payloads to the manager (control/proplet/+)", generators => generators.ToManager, 500);
         Report("manager", stack.Manager.Process.Log, "Malformed message on");
     }
 
     [Fact]
     public async Task Garbage_to_the_proplet_changes_no_task_and_stops_nothing()
     {
-        await StormAsync("MQTT: payloads to the proplet (control/manager/+)", generators => generators.ToProplet, 300);
+        await StormAsync("MQTT: payloads to the proplet (control/manager/+)", generators => generators.ToProplet, 500);
         Report("proplet", stack.Proplet.Log, "Malformed message on");
         Report("proplet", stack.Proplet.Log, "Executing task");
+    }
+
+    [Theory]
+    [InlineData("\"cli_args\": [null]", "the start message is malformed: cli_args[0] is null")]
+    [InlineData("\"cli_args\": [\"--env\", null]", "the start message is malformed: cli_args[1] is null")]
+    [InlineData("\"env\": {\"GREETING\": null}", "the start message is malformed: env.GREETING is null")]
+    public async Task A_start_with_nulls_the_manager_never_sends_fails_with_a_clear_error(string fields, string expected)
+    {
+        var topics = new Topics(stack.Manager.DomainId, stack.Manager.ChannelId);
+        var results = System.Threading.Channels.Channel.CreateUnbounded<ResultMessage>();
+        await using var client = new MqttClient(new MqttClientOptions { Host = "127.0.0.1", Port = stack.Manager.BrokerPort, ClientId = $"fuzz-observer-{Guid.NewGuid():N}" });
+        client.MessageHandler = (message, _) =>
+        {
+            results.Writer.TryWrite(JsonSerializer.Deserialize(message.Payload.Span, PropellerJsonContext.Default.ResultMessage)!);
+            return Task.CompletedTask;
+        };
+        await client.ConnectAsync();
+        await client.SubscribeAsync(topics.PropletResults, MqttQos.AtLeastOnce);
+        var id = Guid.NewGuid();
+
+        var start = $$"""{"id": "{{id}}", "name": "greet", "proplet_id": "{{stack.PropletId}}", "attempt": 1, "file": "{{Convert.ToBase64String(Repository.Guest("greet"))}}", {{fields}}}""";
+        await client.PublishAsync(new MqttApplicationMessage(topics.ManagerStart, System.Text.Encoding.UTF8.GetBytes(start), MqttQos.AtLeastOnce));
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        ResultMessage result;
+        do
+        {
+            result = await results.Reader.ReadAsync(timeout.Token);
+        }
+        while (result.TaskId != id);
+
+        Assert.Equal(expected, result.Error);
+        Assert.False(stack.Proplet.HasExited);
+        Assert.DoesNotContain("NullReferenceException", stack.Proplet.Log, StringComparison.Ordinal);
     }
 
     /// <summary>Shows (and requires) that the storm reached the program: it dropped messages, or ran the starts addressed to it.</summary>

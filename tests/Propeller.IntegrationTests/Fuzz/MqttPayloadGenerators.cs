@@ -26,6 +26,9 @@ internal sealed record HostileMessage(string Topic, byte[] Payload, bool AtLeast
 /// </summary>
 internal sealed class MqttPayloadGenerators(Topics topics, string propletId, IReadOnlyList<Guid> watched, Guid running, int runningAttempt)
 {
+    /// <summary>A real module (base64), so that a start with wrong-typed fields gets as far as the runtime.</summary>
+    private static readonly string Greet = Convert.ToBase64String(Propeller.Testing.Repository.Guest("greet"));
+
     private static readonly string[] Ghosts = ["fuzz-ghost-1", "fuzz-ghost-2", "", " ", "\u0000", "proplet-\ud800"];
 
     /// <summary>Proplets that do not exist: the same few (so reports reach a known ghost) and random ones.</summary>
@@ -146,7 +149,8 @@ internal sealed class MqttPayloadGenerators(Topics topics, string propletId, IRe
 
     /// <summary>
     /// A message object for the topic whose fields (one or more) have the wrong type; starts and stops may be addressed
-    /// to the real proplet (about a random task: a field given twice takes its last value, so "id" may be replaced).
+    /// to the real proplet (about a random task: a field given twice takes its last value, so "id" may be replaced),
+    /// and half the starts carry a real module, so that their fields reach the runtime.
     /// </summary>
     private Gen<string> WrongTypes(string topic)
     {
@@ -157,10 +161,15 @@ internal sealed class MqttPayloadGenerators(Topics topics, string propletId, IRe
             : topic == topics.PropletAlive ? ["proplet_id", "status", "running_tasks", "tasks", "liveliness_interval"]
             : ["proplet_id", "name", "metadata", "manager_id"];
         return from chosen in Gen.Choose(1, 4).SelectMany(n => Gen.ListOf(Gen.Elements(fields), n))
-               from values in Gen.CollectToList(chosen.Select(_ => Gen.OneOf(Gen.Elements(JsonGenerators.EdgeValues), JsonGenerators.Value(2))))
+               from values in Gen.CollectToList(chosen.Select(_ => Gen.Frequency(
+                   (2, Gen.Elements(JsonGenerators.EdgeValues)),
+                   (2, JsonGenerators.Value(2)),
+                   (1, Gen.Elements("[null]", "[\"x\",null]", "{\"A\":null}", "null", "[[null]]")))))
                from proplet in topic == topics.ManagerStart || topic == topics.ManagerStop ? Gen.OneOf(Gen.Constant(propletId), GhostId) : GhostId
                from id in RandomGuid
-               select "{\"proplet_id\":" + JsonGenerators.Quote(proplet) + ",\"id\":\"" + id + "\"," + string.Join(",", chosen.Zip(values, (f, v) => JsonGenerators.Quote(f) + ":" + v)) + "}";
+               from runnable in ArbMap.Default.GeneratorFor<bool>()
+               let file = runnable && topic == topics.ManagerStart ? $"\"file\":\"{Greet}\"," : ""
+               select "{\"proplet_id\":" + JsonGenerators.Quote(proplet) + ",\"id\":\"" + id + "\"," + file + string.Join(",", chosen.Zip(values, (f, v) => JsonGenerators.Quote(f) + ":" + v)) + "}";
     }
 
     /// <summary>Arrays of tens of thousands of entries where the messages have lists.</summary>

@@ -22,7 +22,7 @@ public sealed class RestFuzzTests(FuzzStack stack, ITestOutputHelper output) : I
     {
         var victims = await VictimsAsync("bodies");
 
-        await FuzzRunner.CheckAsync("REST: task bodies (POST /tasks, PUT /tasks/{id})", RestGenerators.Bodies(victims), 300, async request =>
+        await FuzzRunner.CheckAsync("REST: task bodies (POST /tasks, PUT /tasks/{id})", RestGenerators.Bodies(victims), 500, async request =>
         {
             var response = await request.SendAsync(Http);
             stack.AssertWellFormed(request, response);
@@ -43,7 +43,7 @@ public sealed class RestFuzzTests(FuzzStack stack, ITestOutputHelper output) : I
     {
         var victims = await VictimsAsync("routes");
 
-        await FuzzRunner.CheckAsync("REST: routes, methods, ids, query strings", RestGenerators.AnyRoute(victims), 400, async request =>
+        await FuzzRunner.CheckAsync("REST: routes, methods, ids, query strings", RestGenerators.AnyRoute(victims), 800, async request =>
         {
             stack.AssertWellFormed(request, await request.SendAsync(Http));
         }, output.WriteLine);
@@ -56,7 +56,7 @@ public sealed class RestFuzzTests(FuzzStack stack, ITestOutputHelper output) : I
     {
         var victims = await VictimsAsync("uploads");
 
-        await FuzzRunner.CheckAsync("REST: multipart uploads (PUT /tasks/{id}/upload)", RestGenerators.Uploads(victims, modulesAllowed: true), 150, async request =>
+        await FuzzRunner.CheckAsync("REST: multipart uploads (PUT /tasks/{id}/upload)", RestGenerators.Uploads(victims, modulesAllowed: true), 200, async request =>
         {
             var response = await request.SendAsync(Http);
             stack.AssertWellFormed(request, response);
@@ -89,7 +89,7 @@ public sealed class RestFuzzTests(FuzzStack stack, ITestOutputHelper output) : I
             Gen.Elements(RestGenerators.QueryValues).Where(v => v is not ("" or "true" or "TRUE" or "false")).Select(v => new HostileRequest("GET", $"/tasks/{stack.SentinelId}?file={v}")),
             Gen.Constant(new HostileRequest("POST", $"/tasks/{stack.SentinelId}/stop")));
 
-        await FuzzRunner.CheckAsync("REST: refused requests to an existing task", refused, 150, async request =>
+        await FuzzRunner.CheckAsync("REST: refused requests to an existing task", refused, 200, async request =>
         {
             var response = await request.SendAsync(Http);
             stack.AssertWellFormed(request, response);
