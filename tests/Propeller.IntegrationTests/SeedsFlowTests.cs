@@ -85,6 +85,13 @@ public sealed class SeedsFlowTests(LocalStack stack) : IClassFixture<LocalStack>
         var stopped = await TaskCalls.GetAsync(stack.Http, id);
         Assert.Equal(6, stopped.GetProperty("state").GetInt32());
         await stack.Proplet.WaitForLogAsync($"Task {id} stopped: runtime process", TimeSpan.FromSeconds(30));
+        // The log line comes as the kill is sent; the process may take a moment to be gone (a hang guard, not a bound).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (RunningCommandLines().Contains($"proplet_{id}.wasm", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
         Assert.DoesNotContain($"proplet_{id}.wasm", RunningCommandLines(), StringComparison.Ordinal);
 
         // Stopping again is a conflict that says why.

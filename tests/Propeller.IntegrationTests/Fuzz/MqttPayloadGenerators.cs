@@ -57,12 +57,24 @@ internal sealed class MqttPayloadGenerators(Topics topics, string propletId, IRe
     private Gen<byte[]> Payload(string topic) =>
         Gen.Frequency(
             (4, WellFormed(topic).Select(Serialize)),
-            (3, JsonGenerators.Mutated(WellFormed(topic).Select(m => Encoding.UTF8.GetString(Serialize(m))))),
+            (3, JsonGenerators.Mutated(WellFormed(topic).Where(m => !IsAboutTheRunningTask(m)).Select(m => Encoding.UTF8.GetString(Serialize(m))))),
             (3, WrongTypes(topic).Select(JsonGenerators.ToBytes)),
             (1, Huge(topic)),
             (1, JsonGenerators.Deep.Select(JsonGenerators.ToBytes)),
             (1, JsonGenerators.Value(3).Select(JsonGenerators.ToBytes)),
             (1, JsonGenerators.RandomBytes));
+
+    /// <summary>
+    /// The real proplet's report on its running task for another attempt changes nothing as generated, but a mutation
+    /// may break the "attempt" key, and a report without an attempt is how upstream's proplets speak: then it is a true
+    /// report, which nothing on an unprovisioned channel can tell from a forged one. Such messages are not mutated.
+    /// </summary>
+    private bool IsAboutTheRunningTask(object message) => message switch
+    {
+        ResultMessage r => r.PropletId == propletId && r.TaskId == running,
+        RunningMessage r => r.PropletId == propletId && r.TaskId == running,
+        _ => false,
+    };
 
     /// <summary>Messages of the right shape for the topic that must still change nothing.</summary>
     private Gen<object> WellFormed(string topic)
