@@ -116,7 +116,7 @@ public static class RoundTripBenchmarks
             $"sustained, {label}: {runtime.Clients} clients, at most {runtime.Clients * 2} tasks unfinished",
             load.Describe(),
             $"{goal}{load.Trouble()}manager {PerTask(managerCpu)}; proplet(s) {PerTask(propletCpu)}; clients {PerTask(clientCpu)}");
-        if (proplets.Count == 1)
+        if (proplets.Count == 1 && runtime.External is null)
         {
             report.Add($"where a sustained task's time goes, {runtime.Name}, 1 proplet (manager's transition stamps)", await StampsAsync(api, (int)Math.Min(load.Completed, 1000)));
         }
