@@ -116,6 +116,44 @@ public static class RoundTripBenchmarks
             $"sustained, {label}: {runtime.Clients} clients, at most {runtime.Clients * 2} tasks unfinished",
             load.Describe(),
             $"{goal}{load.Trouble()}manager {PerTask(managerCpu)}; proplet(s) {PerTask(propletCpu)}; clients {PerTask(clientCpu)}");
+        if (proplets.Count == 1 && runtime.External is null)
+        {
+            report.Add($"where a sustained task's time goes, {runtime.Name}, 1 proplet (manager's transition stamps)", await StampsAsync(api, (int)Math.Min(load.Completed, 1000)));
+        }
+    }
+
+    /// <summary>
+    /// Spans between the transitions the manager stamped on the last tasks that completed, and how many took 150 ms or
+    /// more in all: Microsoft.Data.Sqlite answers a database another connection is writing by sleeping 150 ms and trying again.
+    /// </summary>
+    private static async Task<string> StampsAsync(TaskApi api, int count)
+    {
+        var spans = (await api.LastAsync("completed", count)).Select(task =>
+        {
+            var at = task.GetProperty("transitions").EnumerateArray().ToLookup(
+                t => t.GetProperty("state").GetInt32(),
+                t => DateTime.Parse(t.GetProperty("at").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal));
+            var created = at[0].First();
+            var scheduled = at[1].Last();
+            var running = at[2].Any() ? at[2].Last() : scheduled;
+            var completed = at[3].Last();
+            return (Total: (completed - created).TotalMilliseconds, ToScheduled: (scheduled - created).TotalMilliseconds,
+                ToRunning: (running - scheduled).TotalMilliseconds, ToCompleted: (completed - running).TotalMilliseconds);
+        }).ToList();
+        if (spans.Count == 0)
+        {
+            return "no task completed";
+        }
+
+        string Of(Func<(double Total, double ToScheduled, double ToRunning, double ToCompleted), double> span)
+        {
+            var distribution = new Distribution(spans.Select(span));
+            return $"p50 {Timing.Format(distribution.Median)}, p99 {Timing.Format(distribution.Percentile(99))}";
+        }
+
+        var slow = spans.Count(s => s.Total >= 150);
+        return $"last {spans.Count} tasks: created → Completed {Of(s => s.Total)}; created → Scheduled (upload, start) {Of(s => s.ToScheduled)}; " +
+            $"Scheduled → Running {Of(s => s.ToRunning)}; Running → Completed {Of(s => s.ToCompleted)}; {slow} ({100.0 * slow / spans.Count:0}%) took 150 ms or more";
     }
 
     private static async Task<Trip> RoundTripAsync(TaskApi api, byte[] module)

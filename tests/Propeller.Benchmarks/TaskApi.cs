@@ -46,6 +46,20 @@ public sealed class TaskApi(HttpClient http)
     public async Task<long> CountAsync(string state) =>
         (await http.GetFromJsonAsync<JsonElement>(new Uri($"/tasks?state={state}&limit=1", UriKind.Relative))).GetProperty("total").GetInt64();
 
+    /// <summary>The last <paramref name="count"/> tasks in <paramref name="state"/>, oldest first, without their modules (as listings give them).</summary>
+    public async Task<IReadOnlyList<JsonElement>> LastAsync(string state, int count)
+    {
+        var total = await CountAsync(state);
+        var tasks = new List<JsonElement>();
+        for (var offset = Math.Max(0, total - count); offset < total; offset += 100)
+        {
+            var page = await http.GetFromJsonAsync<JsonElement>(new Uri($"/tasks?state={state}&offset={offset}&limit=100", UriKind.Relative));
+            tasks.AddRange(page.GetProperty("tasks").EnumerateArray());
+        }
+
+        return tasks;
+    }
+
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, string what)
     {
         if (!response.IsSuccessStatusCode)
