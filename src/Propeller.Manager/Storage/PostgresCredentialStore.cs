@@ -46,12 +46,12 @@ public sealed class PostgresCredentialStore(string connectionString) : ICredenti
 
     public async Task<IReadOnlyList<Credential>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand("SELECT id, kind, domain_id, channel_id, key_hash, created_at, revoked_at FROM credentials ORDER BY created_at, id");
+        await using var command = _dataSource.CreateCommand(CredentialRows.Select);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var list = new List<Credential>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            list.Add(new Credential(reader.GetString(0), CredentialKinds.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4), new DateTime(reader.GetInt64(5), DateTimeKind.Utc), reader.IsDBNull(6) ? null : new DateTime(reader.GetInt64(6), DateTimeKind.Utc)));
+            list.Add(CredentialRows.Read(reader));
         }
 
         return list;

@@ -6,23 +6,12 @@ namespace Propeller.Manager.Storage;
 /// <summary>Credentials in a <c>credentials</c> table of the manager's SQLite file (the one of <see cref="SqliteTaskStore"/>).</summary>
 public sealed class SqliteCredentialStore(string path) : ICredentialStore
 {
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = path,
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        Pooling = true,
-        DefaultTimeout = 30,
-    }.ToString();
+    private readonly SqliteDatabase _database = new(path);
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        await using var connection = await OpenAsync(cancellationToken);
+        _database.CreateDirectory();
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             CREATE TABLE IF NOT EXISTS credentials (
@@ -40,7 +29,7 @@ public sealed class SqliteCredentialStore(string path) : ICredentialStore
 
     public async Task AddAsync(IReadOnlyList<Credential> credentials, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         foreach (var credential in credentials)
         {
@@ -61,14 +50,14 @@ public sealed class SqliteCredentialStore(string path) : ICredentialStore
 
     public async Task<IReadOnlyList<Credential>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, kind, domain_id, channel_id, key_hash, created_at, revoked_at FROM credentials ORDER BY created_at, id";
+        command.CommandText = CredentialRows.Select;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var list = new List<Credential>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            list.Add(new Credential(reader.GetString(0), CredentialKinds.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4), new DateTime(reader.GetInt64(5), DateTimeKind.Utc), reader.IsDBNull(6) ? null : new DateTime(reader.GetInt64(6), DateTimeKind.Utc)));
+            list.Add(CredentialRows.Read(reader));
         }
 
         return list;
@@ -76,18 +65,11 @@ public sealed class SqliteCredentialStore(string path) : ICredentialStore
 
     public async Task<bool> RevokeAsync(string id, DateTime at, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE credentials SET revoked_at = $at WHERE id = $id AND revoked_at IS NULL";
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$at", at.Ticks);
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
     }
 }

@@ -17,23 +17,12 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
     private const string ColumnsWithoutFile =
         "id, name, state, image_url, NULL, cli_args, inputs, env, daemon, encrypted, proplet_id, pinned, results, error, pending_reason, start_time, finish_time, created_at, updated_at, timeout, max_retries, attempt, transitions, retries";
 
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = path,
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        Pooling = true,
-        DefaultTimeout = 30,
-    }.ToString();
+    private readonly SqliteDatabase _database = new(path);
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        await using var connection = await OpenAsync(cancellationToken);
+        _database.CreateDirectory();
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
         await ExecuteAsync(connection, """
             CREATE TABLE IF NOT EXISTS tasks (
@@ -75,7 +64,7 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
 
     public async Task AddAsync(PropellerTask task, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"INSERT INTO tasks ({Columns}) VALUES ($id, $name, $state, $image_url, $file, $cli_args, $inputs, $env, $daemon, $encrypted, $proplet_id, $pinned, $results, $error, $pending_reason, $start_time, $finish_time, $created_at, $updated_at, $timeout, $max_retries, $attempt, $transitions, $retries)";
         Bind(command, task);
@@ -84,7 +73,7 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
 
     public async Task<PropellerTask?> GetAsync(Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM tasks WHERE id = $id";
         command.Parameters.AddWithValue("$id", id.ToString());
@@ -94,7 +83,7 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
 
     public async Task<TaskPage> ListAsync(int offset, int limit, TaskState? state, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         var where = state is null ? "" : "WHERE state = $state";
 
         await using var count = connection.CreateCommand();
@@ -122,7 +111,7 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
 
     public async Task UpdateAsync(PropellerTask task, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             UPDATE tasks SET name=$name, state=$state, image_url=$image_url, file=$file, cli_args=$cli_args,
@@ -138,7 +127,7 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
 
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM tasks WHERE id = $id";
         command.Parameters.AddWithValue("$id", id.ToString());
@@ -147,7 +136,7 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
 
     public async Task<IReadOnlyList<Guid>> ListWaitingAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT id FROM tasks WHERE state = $state AND pending_reason IS NOT NULL ORDER BY seq";
         command.Parameters.AddWithValue("$state", (int)TaskState.Pending);
@@ -169,7 +158,7 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
 
     public async Task<IReadOnlyDictionary<TaskState, long>> CountByStateAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT state, COUNT(*) FROM tasks GROUP BY state";
         var counts = new Dictionary<TaskState, long>();
@@ -184,7 +173,7 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
 
     private async Task<IReadOnlyList<PropellerTask>> ListActiveAsync(string? propletId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var onProplet = propletId is null ? "" : "AND proplet_id = $proplet_id";
         command.CommandText = $"SELECT {ColumnsWithoutFile} FROM tasks WHERE state IN ($scheduled, $running) {onProplet} ORDER BY seq";
@@ -203,17 +192,6 @@ public sealed class SqliteTaskStore(string path) : ITaskStore
         }
 
         return tasks;
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        // Per connection: NORMAL is durable against process crashes in WAL mode and avoids an fsync per commit.
-        // busy_timeout lets SQLite wait for another connection's write in steps of a few milliseconds; without it
-        // Microsoft.Data.Sqlite sleeps 150 ms before trying again, and under load one task in six waited that long.
-        await ExecuteAsync(connection, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;", cancellationToken);
-        return connection;
     }
 
     /// <summary>Brings a database written by an earlier version up to date; columns are only ever added.</summary>
